@@ -1,0 +1,81 @@
+// This file holds the destination side of the connector contract.
+package connectors
+
+import (
+	"context"
+
+	"github.com/cdpflow/cdpflow/record"
+)
+
+// Member is one profile as a destination receives it: the golden record's contact fields plus the
+// segments it belongs to among those the destination syncs. Ad platforms hash identifiers themselves,
+// inside their connector, immediately before sending.
+type Member struct {
+	ProfileID string
+	Email     string // normalized (lowercase), never the gmail matching key
+	Phone     string // E.164
+	FirstName string
+	LastName  string
+	BirthDate string // YYYY-MM-DD
+	Gender    string // m | f | x
+	Address   record.Address
+	// Segments the member belongs to, among the destination's configured segments (sorted).
+	Segments []string
+}
+
+// Op is a membership change.
+type Op string
+
+// Ops.
+const (
+	OpAdd    Op = "add"
+	OpRemove Op = "remove"
+)
+
+// Batch is one call's worth of changes, all with the same Op.
+type Batch struct {
+	// Key is the idempotency key computed by the workflow from business identity
+	// (destination/run/op/sequence); connectors pass it on where the vendor accepts one.
+	Key     string
+	Op      Op
+	Members []Member
+	// Seq numbers batches from 1 within one Op of one run (Meta's batch_seq); Last marks the final one.
+	Seq  int
+	Last bool
+	// Total is the number of members across all batches of this Op (Meta's estimated_num_total).
+	Total int
+}
+
+// Status is a per-member delivery outcome.
+type Status string
+
+// Statuses.
+const (
+	StatusDelivered Status = "delivered" // the vendor accepted the change
+	StatusRejected  Status = "rejected"  // the vendor refused this member for good (invalid, bounced, unsubscribed)
+	StatusFailed    Status = "failed"    // a temporary refusal: retried on a later attempt or run
+)
+
+// Outcome is what happened to one member of a batch.
+type Outcome struct {
+	ProfileID  string
+	Status     Status
+	ProviderID string // the vendor's id for the change/message, when it returns one
+	Reason     string // vendor's reason code for rejected/failed
+}
+
+// Destination applies membership changes to one vendor audience or sends one message per member.
+type Destination interface {
+	// MaxBatch is the most members one Apply call may carry (vendor limit).
+	MaxBatch() int
+	// Idempotent reports whether re-sending a change has no further effect (audience upserts: true;
+	// transactional email: false). The engine never re-sends an in-doubt change to a non-idempotent
+	// destination.
+	Idempotent() bool
+	// Supports reports whether the destination can apply op (a transactional sender cannot remove).
+	Supports(op Op) bool
+	// Apply sends one batch. A nil error with per-member outcomes means the call was made; an error
+	// means nothing is known to have been applied (retry the whole batch). Errors should be
+	// *httpx.Error where they come from HTTP.
+	Apply(ctx context.Context, b Batch) ([]Outcome, error)
+}

@@ -1,0 +1,265 @@
+// This file holds the Client: construction from Options and the request/response helpers connectors call.
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// Options configures a Client.
+type Options struct {
+	Name    string // configured source/destination name, used in errors
+	BaseURL string // vendor base URL; request paths are joined onto it
+	// RetryMax bounds HTTP-level retries inside one call (default 2). Activity retries come on top.
+	RetryMax int
+	// RetryWaitMin/Max bound the HTTP-level backoff; a vendor wait longer than RetryWaitMax is not
+	// slept here but returned in Error.RetryAfter (defaults 200ms / 5s).
+	RetryWaitMin, RetryWaitMax time.Duration
+	// RequestsPerSecond and Burst form the client-side token bucket (0 = unlimited).
+	RequestsPerSecond float64
+	Burst             int
+	// Timeout bounds one HTTP attempt (default 30s).
+	Timeout time.Duration
+	// Auth decorates every request with credentials.
+	Auth func(*http.Request)
+	// Hint is appended to 401/403 errors, e.g. "check the token in $HUBSPOT_TOKEN".
+	Hint   string
+	Vendor Vendor
+	// Base is the underlying transport (default http.DefaultTransport clone).
+	Base http.RoundTripper
+}
+
+// Stats counts what a client did. Safe for concurrent use.
+type Stats struct {
+	Requests  atomic.Int64 // HTTP attempts sent
+	Retries   atomic.Int64 // attempts that were retries
+	Throttled atomic.Int64 // 429s and vendor throttle signals received
+}
+
+// Client sends requests to one vendor API through the retry, rate-limit and auth stack.
+type Client struct {
+	opts  Options
+	base  *url.URL
+	rc    *retryablehttp.Client
+	Stats *Stats
+}
+
+// New builds a Client. It fails when BaseURL is not an absolute http(s) URL.
+func New(opts Options) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(opts.BaseURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%s: base_url %q is not an absolute http(s) URL", opts.Name, opts.BaseURL)
+	}
+	if opts.RetryMax == 0 {
+		opts.RetryMax = 2
+	}
+	if opts.RetryMax < 0 {
+		opts.RetryMax = 0
+	}
+	if opts.RetryWaitMin == 0 {
+		opts.RetryWaitMin = 200 * time.Millisecond
+	}
+	if opts.RetryWaitMax == 0 {
+		opts.RetryWaitMax = 5 * time.Second
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	if opts.Vendor.RetryDelay == nil {
+		opts.Vendor.RetryDelay = func(h http.Header, _ []byte) time.Duration { return RetryAfterHeader(h) }
+	}
+	stats := &Stats{}
+	base := opts.Base
+	if base == nil {
+		base = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	lim := rate.NewLimiter(rate.Inf, 1)
+	if opts.RequestsPerSecond > 0 {
+		burst := opts.Burst
+		if burst < 1 {
+			burst = 1
+		}
+		lim = rate.NewLimiter(rate.Limit(opts.RequestsPerSecond), burst)
+	}
+	rt := &limitedTransport{base: base, limiter: lim, auth: opts.Auth, pace: opts.Vendor.Pace, stats: stats}
+
+	c := &Client{opts: opts, base: u, Stats: stats}
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = &http.Client{Transport: rt, Timeout: opts.Timeout}
+	rc.Logger = nil // retryablehttp logs URLs, which may carry tokens
+	rc.RetryMax = opts.RetryMax
+	rc.RetryWaitMin = opts.RetryWaitMin
+	rc.RetryWaitMax = opts.RetryWaitMax
+	rc.CheckRetry = c.checkRetry
+	rc.Backoff = c.backoff
+	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler
+	rc.RequestLogHook = func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
+		if attempt > 0 {
+			stats.Retries.Add(1)
+		}
+	}
+	c.rc = rc
+	return c, nil
+}
+
+// Request is one vendor call.
+type Request struct {
+	Method string
+	// Path is joined onto BaseURL; an absolute URL (a vendor's next-page link) is used as given.
+	Path   string
+	Query  url.Values
+	Header http.Header
+	// Body is sent as JSON unless it is []byte.
+	Body any
+}
+
+// Response is a successful (2xx) answer with its body read.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Do sends req and returns the 2xx response, or an *Error.
+func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
+	target, err := c.resolve(req.Path, req.Query)
+	if err != nil {
+		return nil, err
+	}
+	var body []byte
+	switch b := req.Body.(type) {
+	case nil:
+	case []byte:
+		body = b
+	default:
+		if body, err = json.Marshal(b); err != nil {
+			return nil, fmt.Errorf("%s: encode %s %s body: %w", c.opts.Name, req.Method, target.Path, err)
+		}
+	}
+	var rdr any
+	if body != nil {
+		rdr = body
+	}
+	hr, err := retryablehttp.NewRequestWithContext(ctx, req.Method, target.String(), rdr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: build request: %w", c.opts.Name, err)
+	}
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			hr.Header.Add(k, v)
+		}
+	}
+	if body != nil && hr.Header.Get("Content-Type") == "" {
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	hr.Header.Set("Accept", "application/json")
+
+	resp, err := c.rc.Do(hr)
+	if err != nil {
+		return nil, &Error{Name: c.opts.Name, Method: req.Method, Path: target.Path, Err: redactURLError(err)}
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, &Error{Name: c.opts.Name, Method: req.Method, Path: target.Path, Status: 0, Err: fmt.Errorf("read body: %w", err)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, c.newError(req.Method, target.Path, resp, data)
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
+}
+
+// JSON sends req and decodes a JSON answer into out. A body that is not valid JSON (a truncated
+// page) is a retryable *Error.
+func (c *Client) JSON(ctx context.Context, req Request, out any) (*Response, error) {
+	resp, err := c.Do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
+		if err := json.Unmarshal(resp.Body, out); err != nil {
+			return resp, &Error{Name: c.opts.Name, Method: req.Method, Path: req.Path, Code: "malformed_response",
+				Body: truncate(resp.Body), Err: fmt.Errorf("decode JSON: %w", err)}
+		}
+	}
+	return resp, nil
+}
+
+func (c *Client) resolve(p string, q url.Values) (*url.URL, error) {
+	ref, err := url.Parse(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: bad request path %q: %w", c.opts.Name, p, err)
+	}
+	var u *url.URL
+	if ref.IsAbs() {
+		u = ref
+	} else {
+		cp := *c.base
+		u = &cp
+		if strings.HasPrefix(ref.Path, u.Path+"/") || (u.Path != "" && ref.Path == u.Path) {
+			u.Path = ref.Path // a vendor's relative next link that already carries the base path
+		} else {
+			u.Path = u.Path + "/" + strings.TrimLeft(ref.Path, "/")
+		}
+		u.RawQuery = ref.RawQuery
+	}
+	if len(q) > 0 {
+		merged := u.Query()
+		for k, vs := range q {
+			merged[k] = vs
+		}
+		u.RawQuery = merged.Encode()
+	}
+	return u, nil
+}
+
+func (c *Client) newError(method, path string, resp *http.Response, body []byte) *Error {
+	e := &Error{Name: c.opts.Name, Method: method, Path: path, Status: resp.StatusCode, Body: truncate(body), Hint: c.opts.Hint}
+	if c.opts.Vendor.ParseError != nil {
+		e.Code, e.Message = c.opts.Vendor.ParseError(resp.StatusCode, body)
+	}
+	e.Throttled = c.throttled(resp.StatusCode, e.Code, resp.Header)
+	e.Permanent = !e.Throttled && c.permanent(resp.StatusCode, e.Code)
+	e.RetryAfter = c.opts.Vendor.RetryDelay(resp.Header, body)
+	return e
+}
+
+func (c *Client) throttled(status int, code string, h http.Header) bool {
+	if status == http.StatusTooManyRequests {
+		return true
+	}
+	return c.opts.Vendor.Throttled != nil && c.opts.Vendor.Throttled(status, code, h)
+}
+
+func (c *Client) permanent(status int, code string) bool {
+	return c.opts.Vendor.Permanent != nil && c.opts.Vendor.Permanent(status, code)
+}
+
+func truncate(b []byte) string {
+	const max = 2048
+	if len(b) > max {
+		return string(b[:max]) + "…"
+	}
+	return string(b)
+}
+
+// redactURLError strips the URL (and with it any token in the query) from a transport error.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
+}

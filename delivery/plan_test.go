@@ -1,0 +1,121 @@
+package delivery
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/store"
+)
+
+func member(id, email string, segs ...string) connectors.Member {
+	return connectors.Member{ProfileID: id, Email: email, Segments: segs}
+}
+
+func ids(ms []connectors.Member) []string {
+	out := []string{}
+	for _, m := range ms {
+		out = append(out, m.ProfileID)
+	}
+	return out
+}
+
+func TestPlan(t *testing.T) {
+	a, b, c := member("a", "a@x.io", "s1"), member("b", "b@x.io", "s1"), member("c", "c@x.io", "s1")
+	cur := func(ms ...connectors.Member) map[string]store.DestinationMember {
+		out := map[string]store.DestinationMember{}
+		for _, m := range ms {
+			out[m.ProfileID] = store.DestinationMember{ProfileID: m.ProfileID, Fingerprint: Fingerprint(m)}
+		}
+		return out
+	}
+	t.Run("empty destination gets every desired member as an add", func(t *testing.T) {
+		p := Plan([]connectors.Member{c, a, b}, nil, Options{})
+		assert.Equal(t, []string{"a", "b", "c"}, ids(p.Adds))
+		assert.Empty(t, p.Updates)
+		assert.Empty(t, p.Removes)
+	})
+	t.Run("members already delivered unchanged are left alone", func(t *testing.T) {
+		p := Plan([]connectors.Member{a, b}, cur(a, b), Options{})
+		assert.Empty(t, p.Adds)
+		assert.Empty(t, p.Updates)
+		assert.Empty(t, p.Removes)
+		assert.Equal(t, 2, p.Unchanged)
+	})
+	t.Run("members who left are removed", func(t *testing.T) {
+		p := Plan([]connectors.Member{a}, cur(a, b, c), Options{})
+		assert.Equal(t, []string{"b", "c"}, ids(p.Removes))
+	})
+	t.Run("changed fields or segments are updates", func(t *testing.T) {
+		b2 := member("b", "b@x.io", "s1", "s2")
+		p := Plan([]connectors.Member{a, b2}, cur(a, b), Options{})
+		assert.Equal(t, []string{"b"}, ids(p.Updates))
+		assert.Empty(t, p.Adds)
+	})
+	t.Run("add-only plans never remove", func(t *testing.T) {
+		p := Plan([]connectors.Member{a}, cur(b), Options{AddOnly: true})
+		assert.Equal(t, []string{"a"}, ids(p.Adds))
+		assert.Empty(t, p.Removes)
+	})
+	t.Run("excluded profiles are neither added nor updated", func(t *testing.T) {
+		p := Plan([]connectors.Member{a, b}, nil, Options{Exclude: map[string]string{"b": "in_doubt"}})
+		assert.Equal(t, []string{"a"}, ids(p.Adds))
+		assert.Equal(t, map[string]int{"in_doubt": 1}, p.Excluded)
+	})
+	t.Run("no updates for destinations that only add once", func(t *testing.T) {
+		b2 := member("b", "new@x.io", "s1")
+		p := Plan([]connectors.Member{b2}, cur(b), Options{NoUpdates: true})
+		assert.Empty(t, p.Updates)
+		assert.Equal(t, 1, p.Unchanged)
+	})
+}
+
+func TestFingerprint(t *testing.T) {
+	t.Run("segment order does not matter, content does", func(t *testing.T) {
+		assert.Equal(t, Fingerprint(member("a", "a@x.io", "s1", "s2")), Fingerprint(member("a", "a@x.io", "s2", "s1")))
+		assert.NotEqual(t, Fingerprint(member("a", "a@x.io", "s1")), Fingerprint(member("a", "b@x.io", "s1")))
+	})
+}
+
+func TestBatches(t *testing.T) {
+	ms := make([]connectors.Member, 7)
+	for i := range ms {
+		ms[i] = member(string(rune('a'+i)), "")
+	}
+	t.Run("splits at the size and keeps order", func(t *testing.T) {
+		bs := Batches(ms, 3)
+		require.Len(t, bs, 3)
+		assert.Len(t, bs[0], 3)
+		assert.Len(t, bs[2], 1)
+		assert.Equal(t, "g", bs[2][0].ProfileID)
+	})
+	t.Run("a non-positive size means one batch", func(t *testing.T) {
+		assert.Len(t, Batches(ms, 0), 1)
+	})
+	t.Run("nothing gives no batches", func(t *testing.T) {
+		assert.Empty(t, Batches(nil, 3))
+	})
+}
+
+func TestResume(t *testing.T) {
+	existing := []store.Delivery{
+		{ProfileID: "a", Status: store.DeliveryDelivered, ProviderID: "m1"},
+		{ProfileID: "b", Status: store.DeliveryPending},
+		{ProfileID: "c", Status: store.DeliveryFailed},
+		{ProfileID: "d", Status: store.DeliveryRejected},
+	}
+	batch := []connectors.Member{member("a", ""), member("b", ""), member("c", ""), member("d", ""), member("e", "")}
+	t.Run("idempotent destinations resend pending and failed rows", func(t *testing.T) {
+		r := Resume(batch, existing, true)
+		assert.Equal(t, []string{"b", "c", "e"}, ids(r.Send))
+		assert.Equal(t, []string{"a", "d"}, r.Done)
+		assert.Empty(t, r.InDoubt)
+	})
+	t.Run("non-idempotent destinations never resend a pending row", func(t *testing.T) {
+		r := Resume(batch, existing, false)
+		assert.Equal(t, []string{"c", "e"}, ids(r.Send))
+		assert.Equal(t, []string{"b"}, r.InDoubt)
+	})
+}

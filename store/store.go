@@ -1,0 +1,220 @@
+// Package store defines the engine's persistent state and the contract its backends implement.
+//
+// Activities write records here and pass only references (run ids, counts) through Temporal.
+// Two implementations pass the same conformance suite (store/storetest): SQLite (store/sqlite, the
+// embedded default) and PostgreSQL (store/postgres). Every write method is idempotent: an activity
+// retried after a crash repeats its writes harmlessly.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/cdpflow/cdpflow/record"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is the engine's persistent state. Methods are safe for concurrent use.
+type Store interface {
+	Close() error
+
+	// Runs: one row per workflow run (keyed by workflow id).
+	StartRun(ctx context.Context, r Run) error // idempotent; keeps the first StartedAt
+	FinishRun(ctx context.Context, id, status string, summary json.RawMessage) error
+	GetRun(ctx context.Context, id string) (Run, error) // ErrNotFound
+	ListRuns(ctx context.Context, limit int) ([]Run, error) // newest first
+
+	// Staging: raw records as extracted in one run. Idempotent on (run, source, kind, id): storing a
+	// page twice leaves one copy (the last).
+	StageCustomers(ctx context.Context, run string, recs []record.Customer) error
+	StageOrders(ctx context.Context, run string, recs []record.Order) error
+	StageEngagements(ctx context.Context, run string, recs []record.Engagement) error
+	// StagedCounts counts a run's staged records of one source per kind.
+	StagedCounts(ctx context.Context, run, source string) (map[record.Kind]int, error)
+	// Scan* visit staged records of one run and source ("" = every source) ordered by (source, id).
+	ScanStagedCustomers(ctx context.Context, run, source string, fn func(record.Customer) error) error
+	ScanStagedOrders(ctx context.Context, run, source string, fn func(record.Order) error) error
+	ScanStagedEngagements(ctx context.Context, run, source string, fn func(record.Engagement) error) error
+	// DeleteStaged drops a run's staging rows once they are committed to the clean tables.
+	DeleteStaged(ctx context.Context, run string) error
+
+	// Clean records: the current state per (source, id), kept across runs. A run only upserts what it
+	// read; a failed or empty source never deletes what earlier runs stored.
+	UpsertCustomers(ctx context.Context, run string, recs []record.Customer) error
+	UpsertOrders(ctx context.Context, run string, recs []record.Order) error
+	UpsertEngagements(ctx context.Context, run string, recs []record.Engagement) error
+	ScanCustomers(ctx context.Context, fn func(record.Customer) error) error // ordered by (source, id)
+	ScanOrders(ctx context.Context, fn func(record.Order) error) error
+	ScanEngagements(ctx context.Context, fn func(record.Engagement) error) error
+	// ChangedCustomers lists the keys of clean customers written by run (for incremental resolution).
+	ChangedCustomers(ctx context.Context, run string) ([]record.RecordKey, error)
+	CountCustomers(ctx context.Context) (int, error)
+
+	// Quarantine: unusable records with their reasons. Idempotent on (run, source, kind, id).
+	Quarantine(ctx context.Context, items []QuarantineItem) error
+	// ScanQuarantine visits quarantined items of a run ("" = all runs), ordered by (run, source, id).
+	ScanQuarantine(ctx context.Context, run string, fn func(QuarantineItem) error) error
+
+	// Watermarks: incremental sync positions per (source, kind).
+	GetWatermark(ctx context.Context, source string, kind record.Kind) (Watermark, error) // ErrNotFound
+	SetWatermark(ctx context.Context, w Watermark) error
+
+	// Identity.
+	// WriteIdentity applies one resolution's changes in a single transaction.
+	WriteIdentity(ctx context.Context, w IdentityWrite) error
+	GetProfile(ctx context.Context, id string) (Profile, error) // ErrNotFound
+	ScanProfiles(ctx context.Context, fn func(Profile) error) error // ordered by id
+	ScanLinks(ctx context.Context, fn func(Link) error) error       // ordered by (profile, source, id)
+	ProfileLinks(ctx context.Context, profileID string) ([]Link, error)
+	// Merges lists merges into or out of a profile, oldest first.
+	Merges(ctx context.Context, profileID string) ([]Merge, error)
+	CountProfiles(ctx context.Context) (int, error)
+
+	// Segments.
+	// ApplySegment makes members (sorted, distinct profile ids) the segment's current membership and
+	// returns the change against the previous membership. Applying the same run twice returns the
+	// first application's change and writes nothing.
+	ApplySegment(ctx context.Context, run, segment string, members []string) (SegmentChange, error)
+	SegmentMembers(ctx context.Context, segment string) ([]string, error) // sorted
+	SegmentNames(ctx context.Context) ([]string, error)
+
+	// Delivery ledger: one row per (destination, run, op, profile). See Delivery.
+	// ReserveDeliveries inserts pending rows for the given deliveries unless a row with the same key
+	// exists, and returns the rows that already existed (a retried activity learns what it already did).
+	ReserveDeliveries(ctx context.Context, ds []Delivery) (existing []Delivery, err error)
+	// RecordDeliveries updates rows with their outcome. A delivered add makes the profile a current
+	// member of the destination; a delivered remove ends its membership.
+	RecordDeliveries(ctx context.Context, ds []Delivery) error
+	// DestinationMembers returns the profiles currently delivered to a destination.
+	DestinationMembers(ctx context.Context, destination string) (map[string]DestinationMember, error)
+	ScanDeliveries(ctx context.Context, f DeliveryFilter, fn func(Delivery) error) error
+
+	// Meta is a small key-value store for engine state (identity model, unmerge decisions ...).
+	GetMeta(ctx context.Context, key string) ([]byte, error) // ErrNotFound
+	SetMeta(ctx context.Context, key string, value []byte) error
+}
+
+// Run is one workflow run.
+type Run struct {
+	ID         string          `json:"id"` // workflow id
+	Kind       string          `json:"kind"`
+	Status     string          `json:"status"` // running | completed | failed
+	StartedAt  time.Time       `json:"started_at"`
+	FinishedAt time.Time       `json:"finished_at,omitzero"`
+	Summary    json.RawMessage `json:"summary,omitempty"`
+}
+
+// Reason is one machine-readable reason a record was quarantined or flagged.
+type Reason struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+	Value  string `json:"value"`
+}
+
+// QuarantineItem is one quarantined record.
+type QuarantineItem struct {
+	Run     string          `json:"run"`
+	Source  string          `json:"source"`
+	Kind    record.Kind     `json:"kind"`
+	ID      string          `json:"id"`
+	Reasons []Reason        `json:"reasons"`
+	Record  json.RawMessage `json:"record"` // the record as received
+	At      time.Time       `json:"at"`
+}
+
+// Watermark is how far a source's incremental sync has read.
+type Watermark struct {
+	Source    string      `json:"source"`
+	Kind      record.Kind `json:"kind"`
+	Value     time.Time   `json:"value"` // the latest modification time committed
+	Run       string      `json:"run"`
+	UpdatedAt time.Time   `json:"updated_at"`
+}
+
+// Profile is one resolved person.
+type Profile struct {
+	ID      string          `json:"id"`
+	Golden  record.Customer `json:"golden"`
+	Lineage json.RawMessage `json:"lineage,omitempty"` // field -> source record, as identity produced it
+	Members int             `json:"members"`
+	Run     string          `json:"run"` // the run that last wrote it
+}
+
+// Link ties a source record to its profile, with the evidence for the link.
+type Link struct {
+	Record    record.RecordKey `json:"record"`
+	ProfileID string           `json:"profile_id"`
+	Evidence  json.RawMessage  `json:"evidence,omitempty"`
+	Run       string           `json:"run"`
+}
+
+// Merge records that profile From was absorbed into profile Into.
+type Merge struct {
+	Run    string    `json:"run"`
+	From   string    `json:"from"`
+	Into   string    `json:"into"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// IdentityWrite is one resolution's changes.
+type IdentityWrite struct {
+	Run            string
+	Profiles       []Profile // upserted
+	DeleteProfiles []string  // removed (merged away or emptied); their links must already be re-pointed
+	Links          []Link    // upserted by record key
+	DeleteLinks    []record.RecordKey
+	Merges         []Merge
+}
+
+// SegmentChange is the difference a segment application made.
+type SegmentChange struct {
+	Segment string   `json:"segment"`
+	Members int      `json:"members"`
+	Added   []string `json:"added"`   // sorted profile ids
+	Removed []string `json:"removed"` // sorted profile ids
+}
+
+// Delivery states.
+const (
+	DeliveryPending   = "pending"   // reserved; the call may or may not have been made
+	DeliveryDelivered = "delivered" // the vendor accepted it
+	DeliveryRejected  = "rejected"  // the vendor refused it for good
+	DeliveryFailed    = "failed"    // temporary failure; a later run retries
+	DeliveryInDoubt   = "in_doubt"  // a non-idempotent send whose outcome is unknown: never resent automatically
+	DeliverySkipped   = "skipped"   // not sent (e.g. no consent); recorded for audit
+)
+
+// Delivery is one row of the delivery ledger.
+type Delivery struct {
+	Destination string    `json:"destination"`
+	Run         string    `json:"run"`
+	Op          string    `json:"op"` // add | remove
+	ProfileID   string    `json:"profile_id"`
+	BatchKey    string    `json:"batch_key"`
+	Status      string    `json:"status"`
+	ProviderID  string    `json:"provider_id,omitempty"`
+	Reason      string    `json:"reason,omitempty"`
+	Attempts    int       `json:"attempts"`
+	Fingerprint string    `json:"fingerprint,omitempty"` // hash of the fields sent, to detect changes
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// DestinationMember is a profile currently present in a destination.
+type DestinationMember struct {
+	ProfileID   string `json:"profile_id"`
+	Fingerprint string `json:"fingerprint"`
+	Run         string `json:"run"`
+}
+
+// DeliveryFilter selects ledger rows; empty fields match all.
+type DeliveryFilter struct {
+	Destination string
+	Run         string
+	Status      string
+	ProfileID   string
+}

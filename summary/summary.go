@@ -1,0 +1,185 @@
+// Package summary holds the run summary: the contract that `--json`, `starter report` and workflow
+// results share (shared/reference/run-summary.md). Keys keep their meaning; fields are only added.
+package summary
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Statuses.
+const (
+	StatusRunning   = "running"
+	StatusCompleted = "completed"
+	StatusFailed    = "failed"
+)
+
+// Run is the summary of one refresh, sync or campaign run.
+type Run struct {
+	WorkflowID   string                 `json:"workflow_id"`
+	RunID        string                 `json:"run_id"`
+	Kind         string                 `json:"kind"` // refresh | sync | campaign
+	Campaign     string                 `json:"campaign,omitempty"`
+	Status       string                 `json:"status"`
+	Error        string                 `json:"error,omitempty"`
+	StartedAt    time.Time              `json:"started_at"`
+	FinishedAt   time.Time              `json:"finished_at,omitzero"`
+	Sources      map[string]Source      `json:"sources"`
+	Cleanse      Cleanse                `json:"cleanse"`
+	Identity     Identity               `json:"identity"`
+	Segments     map[string]Segment     `json:"segments"`
+	Destinations map[string]Destination `json:"destinations"`
+}
+
+// New returns an empty summary with its maps allocated.
+func New(workflowID, runID, kind string, started time.Time) Run {
+	return Run{WorkflowID: workflowID, RunID: runID, Kind: kind, Status: StatusRunning, StartedAt: started,
+		Sources: map[string]Source{}, Segments: map[string]Segment{}, Destinations: map[string]Destination{},
+		Cleanse: Cleanse{Reasons: map[string]int{}}}
+}
+
+// Source is what one source's extraction did.
+type Source struct {
+	Extracted  int            `json:"extracted"` // distinct records read this run, all kinds
+	ByKind     map[string]int `json:"by_kind"`
+	Pages      int            `json:"pages"`
+	Retries    int            `json:"retries"`   // HTTP-level retries plus extra activity attempts
+	Requests   int            `json:"requests"`  // HTTP requests sent
+	Throttled  int            `json:"throttled"` // rate-limit answers received
+	QuotaWaits int            `json:"quota_waits,omitempty"`
+	Mode       string         `json:"mode"` // full | incremental
+	Since      string         `json:"since,omitempty"`
+	Watermark  string         `json:"watermark,omitempty"`
+	Error      string         `json:"error,omitempty"`
+}
+
+// Cleanse is what the cleanse stage did.
+type Cleanse struct {
+	Accepted    int                `json:"accepted"`
+	Quarantined int                `json:"quarantined"`
+	Reasons     map[string]int     `json:"reasons"`         // quarantine reasons
+	Flags       map[string]int     `json:"flags,omitempty"` // fields dropped or flagged on accepted records
+	Orders      *OrderCounts       `json:"orders,omitempty"`
+	BySource    map[string]Quality `json:"by_source,omitempty"`
+}
+
+// OrderCounts counts cleansed orders.
+type OrderCounts struct {
+	Accepted    int `json:"accepted"`
+	Quarantined int `json:"quarantined"`
+}
+
+// Quality is one source's data-quality report.
+type Quality struct {
+	Records     int                `json:"records"`
+	Accepted    int                `json:"accepted"`
+	Quarantined int                `json:"quarantined"`
+	Reasons     map[string]int     `json:"reasons,omitempty"`
+	Flags       map[string]int     `json:"flags,omitempty"`
+	FillRate    map[string]float64 `json:"fill_rate,omitempty"`
+}
+
+// Identity is what identity resolution did.
+type Identity struct {
+	Records       int    `json:"records"`
+	Profiles      int    `json:"profiles"`
+	MergedRecords int    `json:"merged_records"` // records that share a profile with another record
+	NewProfiles   int    `json:"new_profiles"`
+	Merges        int    `json:"merges,omitempty"` // existing profiles absorbed into others
+	Splits        int    `json:"splits,omitempty"` // clusters split by merge protection
+	PairsCompared int64  `json:"pairs_compared,omitempty"`
+	Mode          string `json:"mode,omitempty"` // full | incremental
+}
+
+// Segment is one segment's membership change.
+type Segment struct {
+	Members int `json:"members"`
+	Added   int `json:"added"`
+	Removed int `json:"removed"`
+}
+
+// Destination is what one destination push did.
+type Destination struct {
+	Added               int    `json:"added"`
+	Updated             int    `json:"updated"`
+	Removed             int    `json:"removed"`
+	Failed              int    `json:"failed"`
+	Rejected            int    `json:"rejected"`
+	SkippedNoConsent    int    `json:"skipped_no_consent"`
+	SkippedNoIdentifier int    `json:"skipped_no_identifier,omitempty"`
+	InDoubt             int    `json:"in_doubt,omitempty"`
+	AlreadyDelivered    int    `json:"already_delivered,omitempty"`
+	Batches             int    `json:"batches"`
+	Error               string `json:"error,omitempty"`
+}
+
+// JSON renders the summary as one JSON object.
+func (r Run) JSON() ([]byte, error) { return json.Marshal(r) }
+
+// WriteText prints a human-readable summary.
+func (r Run) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "%s %s: %s", r.Kind, r.WorkflowID, strings.ToUpper(r.Status))
+	if !r.FinishedAt.IsZero() {
+		fmt.Fprintf(w, " in %s", r.FinishedAt.Sub(r.StartedAt).Round(time.Millisecond))
+	}
+	fmt.Fprintln(w)
+	if r.Error != "" {
+		fmt.Fprintf(w, "  error: %s\n", r.Error)
+	}
+	if len(r.Sources) > 0 {
+		fmt.Fprintln(w, "  sources:")
+		for _, name := range sortedKeys(r.Sources) {
+			s := r.Sources[name]
+			fmt.Fprintf(w, "    %-16s %6d extracted (%s) %s, %d pages, %d retries", name, s.Extracted, kinds(s.ByKind), s.Mode, s.Pages, s.Retries)
+			if s.Error != "" {
+				fmt.Fprintf(w, "  ERROR: %s", s.Error)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	fmt.Fprintf(w, "  cleanse:    %d accepted, %d quarantined %s\n", r.Cleanse.Accepted, r.Cleanse.Quarantined, kinds(r.Cleanse.Reasons))
+	fmt.Fprintf(w, "  identity:   %d records -> %d profiles (%d merged records, %d new profiles)\n",
+		r.Identity.Records, r.Identity.Profiles, r.Identity.MergedRecords, r.Identity.NewProfiles)
+	if len(r.Segments) > 0 {
+		fmt.Fprintln(w, "  segments:")
+		for _, name := range sortedKeys(r.Segments) {
+			s := r.Segments[name]
+			if s.Members == 0 && s.Added == 0 && s.Removed == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "    %-28s %6d members (+%d -%d)\n", name, s.Members, s.Added, s.Removed)
+		}
+	}
+	if len(r.Destinations) > 0 {
+		fmt.Fprintln(w, "  destinations:")
+		for _, name := range sortedKeys(r.Destinations) {
+			d := r.Destinations[name]
+			fmt.Fprintf(w, "    %-16s +%d ~%d -%d, %d failed, %d rejected, %d skipped (no consent)", name, d.Added, d.Updated, d.Removed, d.Failed, d.Rejected, d.SkippedNoConsent)
+			if d.Error != "" {
+				fmt.Fprintf(w, "  ERROR: %s", d.Error)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+func kinds(m map[string]int) string {
+	var parts []string
+	for _, k := range sortedKeys(m) {
+		parts = append(parts, fmt.Sprintf("%s=%d", k, m[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
