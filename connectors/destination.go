@@ -3,9 +3,15 @@ package connectors
 
 import (
 	"context"
+	"errors"
 
 	"github.com/cdpflow/cdpflow/record"
 )
+
+// ErrInDoubt marks an Apply error after which the change may or may not have taken effect (a
+// timeout after a transactional send). The engine records such members as in doubt and never
+// re-sends them automatically, whatever the error's retry classification says.
+var ErrInDoubt = errors.New("outcome unknown: not retried, the change may have been applied")
 
 // Member is one profile as a destination receives it: the golden record's contact fields plus the
 // segments it belongs to among those the destination syncs. Ad platforms hash identifiers themselves,

@@ -1,0 +1,74 @@
+// This file maps engine members onto Customer Match user identifiers and reads errors back.
+package googleads
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/hashing"
+)
+
+// identifiers returns the member's hashed identifiers: email (trimmed, lowercased), phone (E.164
+// with "+"), and the address (hashed first and last name, ISO country, postal code) when all four
+// parts are known.
+func identifiers(m connectors.Member) []userIdentifier {
+	var ids []userIdentifier
+	if e := hashing.Email(m.Email); e != "" {
+		ids = append(ids, userIdentifier{HashedEmail: hashing.SHA256(e)})
+	}
+	if p := hashing.PhoneE164(m.Phone); p != "" {
+		ids = append(ids, userIdentifier{HashedPhoneNumber: hashing.SHA256(p)})
+	}
+	first, last := hashing.Name(m.FirstName), hashing.Name(m.LastName)
+	country := strings.ToUpper(hashing.Country(m.Address.Country))
+	postal := strings.TrimSpace(m.Address.Postcode)
+	if first != "" && last != "" && country != "" && postal != "" {
+		ids = append(ids, userIdentifier{AddressInfo: &addressInfo{HashedFirstName: hashing.SHA256(first),
+			HashedLastName: hashing.SHA256(last), CountryCode: country, PostalCode: postal}})
+	}
+	return ids
+}
+
+// describe renders one Google Ads error as "kind=CODE: message".
+func describe(e adsError) string {
+	var codes []string
+	for k, v := range e.ErrorCode {
+		codes = append(codes, fmt.Sprintf("%s=%v", k, v))
+	}
+	sort.Strings(codes)
+	s := strings.Join(codes, ",")
+	if e.Message != "" {
+		if s != "" {
+			s += ": "
+		}
+		s += e.Message
+	}
+	return s
+}
+
+// opIndex returns the operations[] index an error points at.
+func opIndex(e adsError) (int, bool) {
+	if e.Location == nil {
+		return 0, false
+	}
+	for _, el := range e.Location.FieldPathElements {
+		if el.FieldName != "operations" || len(el.Index) == 0 {
+			continue
+		}
+		var n int
+		if json.Unmarshal(el.Index, &n) == nil {
+			return n, true
+		}
+		var s string
+		if json.Unmarshal(el.Index, &s) == nil {
+			if n, err := strconv.Atoi(s); err == nil {
+				return n, true
+			}
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,47 @@
+// This file maps engine members onto Meta's hashed multi-key rows.
+package meta
+
+import (
+	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/hashing"
+)
+
+// fields maps each supported schema key to its normalizer over a member.
+var fields = map[string]func(connectors.Member) string{
+	"EMAIL":        func(m connectors.Member) string { return hashing.Email(m.Email) },
+	"EMAIL_SHA256": func(m connectors.Member) string { return hashing.Email(m.Email) },
+	"PHONE":        func(m connectors.Member) string { return hashing.PhoneDigits(m.Phone) },
+	"PHONE_SHA256": func(m connectors.Member) string { return hashing.PhoneDigits(m.Phone) },
+	"FN":           func(m connectors.Member) string { return hashing.Name(m.FirstName) },
+	"LN":           func(m connectors.Member) string { return hashing.Name(m.LastName) },
+	"FI": func(m connectors.Member) string {
+		n := []rune(hashing.Name(m.FirstName))
+		if len(n) == 0 {
+			return ""
+		}
+		return string(n[0])
+	},
+	"CT":      func(m connectors.Member) string { return hashing.City(m.Address.City) },
+	"ST":      func(m connectors.Member) string { return hashing.Region(m.Address.Region) },
+	"ZIP":     func(m connectors.Member) string { return hashing.Postcode(m.Address.Postcode, m.Address.Country) },
+	"COUNTRY": func(m connectors.Member) string { return hashing.Country(m.Address.Country) },
+	"GEN":     func(m connectors.Member) string { return hashing.Gender(m.Gender) },
+	"DOBY":    func(m connectors.Member) string { y, _, _ := hashing.BirthParts(m.BirthDate); return y },
+	"DOBM":    func(m connectors.Member) string { _, mo, _ := hashing.BirthParts(m.BirthDate); return mo },
+	"DOBD":    func(m connectors.Member) string { _, _, d := hashing.BirthParts(m.BirthDate); return d },
+}
+
+func isStrong(f string) bool {
+	return f == "EMAIL" || f == "EMAIL_SHA256" || f == "PHONE" || f == "PHONE_SHA256"
+}
+
+// row returns the member's hashed values in schema order; ok is false when no strong key (email or
+// phone) is usable, since Meta cannot match on the rest alone. Absent values are "".
+func (d *Destination) row(m connectors.Member) (vals []string, ok bool) {
+	vals = make([]string, len(d.cfg.Schema))
+	for i, f := range d.cfg.Schema {
+		vals[i] = hashing.SHA256(fields[f](m))
+		ok = ok || (vals[i] != "" && isStrong(f))
+	}
+	return vals, ok
+}
