@@ -1,0 +1,248 @@
+// This file holds the column mapping: loading it from YAML and setting canonical fields by path.
+package csvfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/cdpflow/cdpflow/record"
+)
+
+// Mapping says which CSV column feeds which canonical field. In YAML:
+//
+//	id: customer_id            # the column holding the record's id
+//	source: crm_export         # optional: the source name when the config gives none
+//	fields:                    # canonical field path: column
+//	  email: email
+//	  first_name: given_name
+//	  address.postcode: postcode
+//	  consent.email: newsletter
+//	  attributes.tier: loyalty_tier
+//	identity: {...}            # identity-resolution settings, not read by this connector
+type Mapping struct {
+	ID       string            `yaml:"id"`
+	Source   string            `yaml:"source"`
+	Fields   map[string]string `yaml:"fields"`
+	Identity map[string]any    `yaml:"identity"`
+}
+
+// LoadMapping reads and validates a mapping file.
+func LoadMapping(path string) (Mapping, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Mapping{}, fmt.Errorf("mapping: %w", err)
+	}
+	var m Mapping
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		return Mapping{}, fmt.Errorf("mapping %s: %w", path, err)
+	}
+	if err := m.Validate(); err != nil {
+		return Mapping{}, fmt.Errorf("mapping %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Validate checks that the id column is named and every field key is a canonical field path.
+func (m Mapping) Validate() error {
+	if strings.TrimSpace(m.ID) == "" {
+		return errors.New("id: name the column holding each record's id")
+	}
+	if len(m.Fields) == 0 {
+		return errors.New("fields: map at least one canonical field to a column")
+	}
+	for _, key := range m.keys() {
+		if err := checkPath(key); err != nil {
+			return fmt.Errorf("fields.%s: %w", key, err)
+		}
+		if strings.TrimSpace(m.Fields[key]) == "" {
+			return fmt.Errorf("fields.%s: no column named", key)
+		}
+	}
+	return nil
+}
+
+// keys returns the field paths in a stable order.
+func (m Mapping) keys() []string {
+	keys := make([]string, 0, len(m.Fields))
+	for k := range m.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// scalarPaths are the canonical field paths besides attributes.<name> and consent.<channel>.
+var scalarPaths = []string{
+	"email", "phone", "title", "first_name", "last_name", "suffix", "birth_date", "gender",
+	"created_at", "updated_at", "deleted",
+	"address.line1", "address.line2", "address.city", "address.region", "address.postcode", "address.country",
+}
+
+// FieldPaths lists the valid canonical field paths, for messages and docs.
+func FieldPaths() []string {
+	return append(append([]string{}, scalarPaths...), "consent.email", "consent.sms", "attributes.<name>")
+}
+
+func checkPath(path string) error {
+	for _, p := range scalarPaths {
+		if path == p {
+			return nil
+		}
+	}
+	switch {
+	case path == "consent.email", path == "consent.sms":
+		return nil
+	case strings.HasPrefix(path, "attributes."):
+		if strings.TrimSpace(strings.TrimPrefix(path, "attributes.")) == "" {
+			return errors.New("attributes needs a name: attributes.<name>")
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown canonical field; valid fields are %s", strings.Join(FieldPaths(), ", "))
+}
+
+// Set writes value into the canonical field at path. An empty value leaves the field unset.
+//
+// Values are taken as received (cleansing normalizes them), except:
+//   - created_at, updated_at: RFC 3339, "YYYY-MM-DD HH:MM[:SS]", "YYYY-MM-DDTHH:MM:SS" (no zone = UTC),
+//     "YYYY-MM-DD", or Unix seconds / milliseconds;
+//   - deleted: true/false, yes/no, y/n, 1/0;
+//   - consent.email, consent.sms: a consent state (subscribed, not_subscribed, unsubscribed, pending,
+//     redacted, unknown; spaces and dashes count as underscores) or a yes/no answer to "consents to
+//     this channel": true/yes/y/1/opted_in → subscribed, false/no/n/0 → not_subscribed,
+//     opted_out → unsubscribed.
+func Set(c *record.Customer, path, value string) error {
+	if err := checkPath(path); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if strings.TrimSpace(value) == "" {
+		return nil
+	}
+	switch path {
+	case "email":
+		c.Email = value
+	case "phone":
+		c.Phone = value
+	case "title":
+		c.Title = value
+	case "first_name":
+		c.FirstName = value
+	case "last_name":
+		c.LastName = value
+	case "suffix":
+		c.Suffix = value
+	case "birth_date":
+		c.BirthDate = value
+	case "gender":
+		c.Gender = value
+	case "address.line1":
+		c.Address.Line1 = value
+	case "address.line2":
+		c.Address.Line2 = value
+	case "address.city":
+		c.Address.City = value
+	case "address.region":
+		c.Address.Region = value
+	case "address.postcode":
+		c.Address.Postcode = value
+	case "address.country":
+		c.Address.Country = value
+	case "created_at", "updated_at":
+		t, err := parseTime(value)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if path == "created_at" {
+			c.CreatedAt = t
+		} else {
+			c.UpdatedAt = t
+		}
+	case "deleted":
+		b, ok := parseBool(value)
+		if !ok {
+			return fmt.Errorf("deleted: %q is not true/false, yes/no or 1/0", value)
+		}
+		c.Deleted = b
+	case "consent.email", "consent.sms":
+		state, err := parseConsent(value)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if c.Consent == nil {
+			c.Consent = map[record.Channel]record.Consent{}
+		}
+		ch := record.Channel(strings.TrimPrefix(path, "consent."))
+		cons := c.Consent[ch]
+		cons.State = state
+		c.Consent[ch] = cons
+	default: // attributes.<name>
+		if c.Attributes == nil {
+			c.Attributes = map[string]string{}
+		}
+		c.Attributes[strings.TrimPrefix(path, "attributes.")] = value
+	}
+	return nil
+}
+
+var timeLayouts = []string{
+	time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05",
+	"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02",
+}
+
+func parseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		switch {
+		case len(s) == 10:
+			return time.Unix(n, 0).UTC(), nil
+		case len(s) == 13:
+			return time.UnixMilli(n).UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time (want RFC 3339, YYYY-MM-DD[ HH:MM[:SS]] or Unix seconds/milliseconds)", s)
+}
+
+func parseBool(s string) (value, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "true", "yes", "y", "1", "t":
+		return true, true
+	case "false", "no", "n", "0", "f":
+		return false, true
+	}
+	return false, false
+}
+
+func parseConsent(s string) (record.ConsentState, error) {
+	v := strings.ToLower(strings.TrimSpace(s))
+	v = strings.NewReplacer(" ", "_", "-", "_").Replace(v)
+	switch record.ConsentState(v) {
+	case record.ConsentSubscribed, record.ConsentNotSubscribed, record.ConsentUnsubscribed,
+		record.ConsentPending, record.ConsentRedacted, record.ConsentUnknown:
+		return record.ConsentState(v), nil
+	}
+	switch v {
+	case "opted_in", "opt_in":
+		return record.ConsentSubscribed, nil
+	case "opted_out", "opt_out":
+		return record.ConsentUnsubscribed, nil
+	}
+	if b, ok := parseBool(v); ok {
+		if b {
+			return record.ConsentSubscribed, nil
+		}
+		return record.ConsentNotSubscribed, nil
+	}
+	return "", fmt.Errorf("%q is no consent state (subscribed, not_subscribed, unsubscribed, pending, redacted, unknown) or yes/no", s)
+}
