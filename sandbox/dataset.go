@@ -158,14 +158,27 @@ var countries = []struct{ code, region, city, zip string }{
 
 var phonePrefix = map[string]string{"US": "+1415", "CA": "+1416", "GB": "+4420", "DE": "+4930", "AU": "+612"}
 
+// subscriberNumber returns a valid-length local number after phonePrefix: 7 digits for North
+// America (exchange 200-899), 8 for London, Berlin and Sydney.
+func (g *generator) subscriberNumber(country string) string {
+	switch country {
+	case "US", "CA":
+		return fmt.Sprintf("%03d%04d", 200+g.rnd.IntN(700), g.rnd.IntN(10000))
+	case "GB":
+		return fmt.Sprintf("7%03d%04d", g.rnd.IntN(1000), g.rnd.IntN(10000))
+	default:
+		return fmt.Sprintf("%d%07d", 2+g.rnd.IntN(7), g.rnd.IntN(10000000))
+	}
+}
+
 func (g *generator) person(i int) Person {
 	f := g.faker
 	first, last := f.FirstName(), f.LastName()
 	loc := countries[g.rnd.IntN(len(countries))]
-	domain := []string{"gmail.com", "yahoo.com", "outlook.com", "icloud.com", "example.org", "fastmail.com"}[g.rnd.IntN(6)]
+	domain := []string{"gmail.com", "yahoo.com", "outlook.com", "icloud.com", "proton.me", "fastmail.com"}[g.rnd.IntN(6)]
 	email := fmt.Sprintf("%s.%s%d@%s", strings.ToLower(first), strings.ToLower(last), i, domain)
 	email = strings.ReplaceAll(email, " ", "")
-	phone := fmt.Sprintf("%s%07d", phonePrefix[loc.code], 2000000+g.rnd.IntN(7000000))
+	phone := phonePrefix[loc.code] + g.subscriberNumber(loc.code)
 	dob := time.Date(1950+g.rnd.IntN(55), time.Month(1+g.rnd.IntN(12)), 1+g.rnd.IntN(28), 0, 0, 0, 0, time.UTC)
 	consent := record.ConsentSubscribed
 	switch r := g.rnd.Float64(); {

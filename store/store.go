@@ -25,7 +25,7 @@ type Store interface {
 	// Runs: one row per workflow run (keyed by workflow id).
 	StartRun(ctx context.Context, r Run) error // idempotent; keeps the first StartedAt
 	FinishRun(ctx context.Context, id, status string, summary json.RawMessage) error
-	GetRun(ctx context.Context, id string) (Run, error) // ErrNotFound
+	GetRun(ctx context.Context, id string) (Run, error)     // ErrNotFound
 	ListRuns(ctx context.Context, limit int) ([]Run, error) // newest first
 
 	// Staging: raw records as extracted in one run. Idempotent on (run, source, kind, id): storing a
@@ -66,7 +66,7 @@ type Store interface {
 	// Identity.
 	// WriteIdentity applies one resolution's changes in a single transaction.
 	WriteIdentity(ctx context.Context, w IdentityWrite) error
-	GetProfile(ctx context.Context, id string) (Profile, error) // ErrNotFound
+	GetProfile(ctx context.Context, id string) (Profile, error)     // ErrNotFound
 	ScanProfiles(ctx context.Context, fn func(Profile) error) error // ordered by id
 	ScanLinks(ctx context.Context, fn func(Link) error) error       // ordered by (profile, source, id)
 	ProfileLinks(ctx context.Context, profileID string) ([]Link, error)

@@ -352,3 +352,6 @@ func quotaReset(window string, now time.Time) time.Time {
 	}
 	return now.Truncate(time.Hour).Add(time.Hour)
 }
+
+// HTTPStats exposes the transport's request, retry and throttle counters.
+func (s *Source) HTTPStats() *httpx.Stats { return s.client.Stats }

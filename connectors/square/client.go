@@ -222,3 +222,6 @@ func parseError(_ int, body []byte) (code, message string) {
 	}
 	return first.Code, message
 }
+
+// HTTPStats exposes the transport's request, retry and throttle counters.
+func (s *Source) HTTPStats() *httpx.Stats { return s.client.Stats }

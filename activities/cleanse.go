@@ -1,0 +1,212 @@
+// This file holds the Cleanse activity: normalize and validate a run's staged records, commit the
+// good ones to the clean tables and quarantine the unusable ones with their reasons.
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/cdpflow/cdpflow/cleansing"
+	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/store"
+	"github.com/cdpflow/cdpflow/summary"
+)
+
+// CleanseInput names the run and the sources whose staged records to cleanse.
+type CleanseInput struct {
+	Run     string
+	Sources []string
+}
+
+// CleanseResult is the cleanse stage's part of the run summary.
+type CleanseResult = summary.Cleanse
+
+const writeBatch = 1000
+
+// Cleanse processes each source's staged records. It is idempotent: clean rows are upserted and
+// quarantine rows keyed by (run, source, kind, id).
+func (a *Activities) Cleanse(ctx context.Context, in CleanseInput) (*CleanseResult, error) {
+	cl, err := cleansing.New(cleansing.Options{
+		DefaultRegion:    a.Config.Cleanse.DefaultRegion,
+		RejectDisposable: a.Config.Cleanse.RejectDisposableEmails,
+		DateOrder:        a.Config.Cleanse.DateOrder,
+	})
+	if err != nil {
+		return nil, configError("cleanse: %v", err)
+	}
+	res := &CleanseResult{Reasons: map[string]int{}, Flags: map[string]int{}, BySource: map[string]summary.Quality{},
+		Orders: &summary.OrderCounts{}}
+	for _, src := range in.Sources {
+		q, err := a.cleanseCustomers(ctx, cl, in.Run, src)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.cleanseOrders(ctx, cl, in.Run, src, res.Orders); err != nil {
+			return nil, err
+		}
+		if err := a.commitEngagements(ctx, in.Run, src); err != nil {
+			return nil, err
+		}
+		res.BySource[src] = q
+		res.Accepted += q.Accepted
+		res.Quarantined += q.Quarantined
+		addCounts(res.Reasons, q.Reasons)
+		addCounts(res.Flags, q.Flags)
+		activity.RecordHeartbeat(ctx, src)
+	}
+	return res, nil
+}
+
+func addCounts(dst, src map[string]int) {
+	for k, v := range src {
+		dst[k] += v
+	}
+}
+
+// cleanseCustomers cleanses one source's customers. The uniqueness check needs every accepted record
+// of the source, so accepted records are held until the source is done.
+func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanser, run, src string) (summary.Quality, error) {
+	qb := cleansing.NewQualityBuilder(src)
+	var accepted []record.Customer
+	var quarantine []store.QuarantineItem
+	now := a.now()
+	err := a.Store.ScanStagedCustomers(ctx, run, src, func(c record.Customer) error {
+		r := cl.Customer(c)
+		qb.Add(r)
+		if r.Quarantined {
+			quarantine = append(quarantine, quarantineItem(run, src, record.KindCustomer, c.SourceID, r.Issues, c, now))
+			return nil
+		}
+		accepted = append(accepted, r.Record)
+		return nil
+	})
+	if err != nil {
+		return summary.Quality{}, fmt.Errorf("cleanse %s: read staged customers: %w", src, err)
+	}
+	shared := cleansing.FindSharedIdentifiers(accepted)
+	qb.AddShared(shared)
+	for i := range accepted {
+		if issues := shared[accepted[i].Key()]; len(issues) > 0 {
+			markShared(&accepted[i], issues)
+		}
+	}
+	for start := 0; start < len(accepted); start += writeBatch {
+		end := min(start+writeBatch, len(accepted))
+		if err := a.Store.UpsertCustomers(ctx, run, accepted[start:end]); err != nil {
+			return summary.Quality{}, fmt.Errorf("cleanse %s: store clean customers: %w", src, err)
+		}
+		activity.RecordHeartbeat(ctx, src)
+	}
+	if err := a.quarantine(ctx, quarantine); err != nil {
+		return summary.Quality{}, fmt.Errorf("cleanse %s: %w", src, err)
+	}
+	return qualitySummary(qb.Report()), nil
+}
+
+// SharedAttribute marks identifiers that two different persons of one source share; identity
+// resolution does not link on them.
+const SharedAttribute = "cdpflow.shared_identifiers"
+
+func markShared(c *record.Customer, issues []cleansing.Issue) {
+	if c.Attributes == nil {
+		c.Attributes = map[string]string{}
+	}
+	v := c.Attributes[SharedAttribute]
+	for _, is := range issues {
+		if v != "" {
+			v += ","
+		}
+		v += is.Field
+	}
+	c.Attributes[SharedAttribute] = v
+}
+
+func (a *Activities) cleanseOrders(ctx context.Context, cl *cleansing.Cleanser, run, src string, counts *summary.OrderCounts) error {
+	var batch []record.Order
+	var quarantine []store.QuarantineItem
+	now := a.now()
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := a.Store.UpsertOrders(ctx, run, batch); err != nil {
+			return fmt.Errorf("store clean orders: %w", err)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	err := a.Store.ScanStagedOrders(ctx, run, src, func(o record.Order) error {
+		r := cl.Order(o)
+		if r.Quarantined {
+			counts.Quarantined++
+			quarantine = append(quarantine, quarantineItem(run, src, record.KindOrder, o.ID, r.Issues, o, now))
+			return nil
+		}
+		counts.Accepted++
+		batch = append(batch, r.Record)
+		if len(batch) >= writeBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err == nil {
+		err = a.quarantine(ctx, quarantine)
+	}
+	if err != nil {
+		return fmt.Errorf("cleanse %s orders: %w", src, err)
+	}
+	return nil
+}
+
+// commitEngagements copies analytics rows to the clean table (metrics need no cleansing).
+func (a *Activities) commitEngagements(ctx context.Context, run, src string) error {
+	var batch []record.Engagement
+	err := a.Store.ScanStagedEngagements(ctx, run, src, func(e record.Engagement) error {
+		batch = append(batch, e)
+		if len(batch) >= writeBatch {
+			err := a.Store.UpsertEngagements(ctx, run, batch)
+			batch = batch[:0]
+			return err
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = a.Store.UpsertEngagements(ctx, run, batch)
+	}
+	if err != nil {
+		return fmt.Errorf("cleanse %s engagements: %w", src, err)
+	}
+	return nil
+}
+
+func (a *Activities) quarantine(ctx context.Context, items []store.QuarantineItem) error {
+	for start := 0; start < len(items); start += writeBatch {
+		end := min(start+writeBatch, len(items))
+		if err := a.Store.Quarantine(ctx, items[start:end]); err != nil {
+			return fmt.Errorf("quarantine: %w", err)
+		}
+	}
+	return nil
+}
+
+func quarantineItem(run, src string, kind record.Kind, id string, issues []cleansing.Issue, raw any, at time.Time) store.QuarantineItem {
+	data, _ := json.Marshal(raw)
+	reasons := make([]store.Reason, len(issues))
+	for i, is := range issues {
+		reasons[i] = store.Reason{Field: is.Field, Reason: is.Reason, Value: is.Value}
+	}
+	return store.QuarantineItem{Run: run, Source: src, Kind: kind, ID: id, Reasons: reasons, Record: data, At: at}
+}
+
+func qualitySummary(q cleansing.Quality) summary.Quality {
+	// Reasons counts quarantined records by their primary reason, so the counts add up to Quarantined.
+	return summary.Quality{Records: q.Records, Accepted: q.Accepted, Quarantined: q.Quarantined,
+		Reasons: q.Primary, Flags: q.Flags, FillRate: q.FillRate}
+}

@@ -1,0 +1,67 @@
+// This file turns connector and store errors into Temporal errors with the right retry behaviour.
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/cdpflow/cdpflow/connectors/httpx"
+)
+
+// Application error types, visible in Temporal UI and usable in NonRetryableErrorTypes.
+const (
+	ErrTypeVendorRejected  = "VendorRejected"  // 4xx: bad credentials, bad request; retrying cannot help
+	ErrTypeVendorThrottled = "VendorThrottled" // 429 or vendor signal: retry after the vendor's delay
+	ErrTypeVendorDown      = "VendorUnavailable"
+	ErrTypeQuotaExhausted  = "QuotaExhausted" // wait durably until the quota resets, then resume
+	ErrTypeConfig          = "ConfigError"
+)
+
+// quotaSleepThreshold: a vendor wait longer than this is slept by the workflow on a durable timer
+// (resuming from the cursor) instead of by the activity retry policy.
+const quotaSleepThreshold = 2 * time.Minute
+
+// QuotaWait is the detail of a QuotaExhausted error: when to resume and from where.
+type QuotaWait struct {
+	ResumeAt   time.Time  `json:"resume_at"`
+	Checkpoint Checkpoint `json:"checkpoint"`
+	Message    string     `json:"message"`
+}
+
+// classify wraps err for Temporal: non-retryable for vendor rejections and config errors, retryable
+// with the vendor's delay for throttling.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var ae *temporal.ApplicationError
+	if errors.As(err, &ae) {
+		return err
+	}
+	he, ok := httpx.AsError(err)
+	if !ok {
+		return err
+	}
+	switch {
+	case !he.Retryable():
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeVendorRejected, nil)
+	case he.Throttled:
+		return temporal.NewApplicationErrorWithOptions(err.Error(), ErrTypeVendorThrottled,
+			temporal.ApplicationErrorOptions{NextRetryDelay: he.RetryAfter})
+	default:
+		return temporal.NewApplicationErrorWithOptions(err.Error(), ErrTypeVendorDown,
+			temporal.ApplicationErrorOptions{NextRetryDelay: he.RetryAfter})
+	}
+}
+
+// configError is a non-retryable error for a configuration problem found at run time.
+func configError(format string, args ...any) error {
+	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), ErrTypeConfig, nil)
+}

@@ -1,0 +1,196 @@
+// This file holds the Extract activity: page through one source, store each page, heartbeat the cursor.
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/httpx"
+	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/store"
+)
+
+// ExtractInput asks for one source's records for one run.
+type ExtractInput struct {
+	Run    string
+	Source string
+	// Full forces a full sync (ignores the watermark).
+	Full bool
+	// Resume continues from a checkpoint (after a durable quota wait); nil starts afresh.
+	Resume *Checkpoint
+}
+
+// Checkpoint is how far an extraction got; it is heartbeated after every stored page.
+type Checkpoint struct {
+	KindIndex int                       `json:"kind_index"`
+	Cursor    string                    `json:"cursor"`
+	Pages     int                       `json:"pages"`
+	Mode      string                    `json:"mode"`
+	Since     map[record.Kind]time.Time `json:"since,omitempty"`
+	// MaxUpdated per kind: the watermark candidates seen so far.
+	MaxUpdated map[record.Kind]time.Time `json:"max_updated,omitempty"`
+	QuotaWaits int                       `json:"quota_waits,omitempty"`
+}
+
+// ExtractResult is what one extraction did. Records stay in the store, staged under the run.
+type ExtractResult struct {
+	Source     string
+	Extracted  int
+	ByKind     map[string]int
+	Pages      int
+	Requests   int
+	Retries    int
+	Throttled  int
+	QuotaWaits int
+	Mode       string
+	Since      time.Time
+	Watermarks []WatermarkUpdate
+	Resumed    bool
+}
+
+// Extract pages through one source and stages every page in the store. A retried attempt resumes
+// from the last heartbeated cursor; re-storing a page is harmless (staging is keyed by record id).
+func (a *Activities) Extract(ctx context.Context, in ExtractInput) (*ExtractResult, error) {
+	scfg, ok := a.Config.Source(in.Source)
+	if !ok {
+		return nil, configError("extract: unknown source %q (not in sources:)", in.Source)
+	}
+	src, err := a.Connectors.Source(in.Source)
+	if err != nil {
+		return nil, configError("extract %s: %v", in.Source, err)
+	}
+	cp, resumed, err := a.startCheckpoint(ctx, in, scfg.Full || in.Full, scfg.Lookback, src.Kinds())
+	if err != nil {
+		return nil, err
+	}
+	kinds := src.Kinds()
+	for cp.KindIndex < len(kinds) {
+		kind := kinds[cp.KindIndex]
+		page, err := src.FetchPage(ctx, connectors.PageRequest{Kind: kind, Cursor: cp.Cursor, Since: cp.Since[kind]})
+		if err != nil {
+			return nil, a.extractError(in.Source, kind, cp, err)
+		}
+		if err := a.stage(ctx, in.Run, page); err != nil {
+			return nil, fmt.Errorf("extract %s: store %s page %d: %w", in.Source, kind, cp.Pages+1, err)
+		}
+		cp.Pages++
+		if t := page.MaxUpdated(); t.After(cp.MaxUpdated[kind]) {
+			cp.MaxUpdated[kind] = t
+		}
+		if page.Done {
+			cp.KindIndex++
+			cp.Cursor = ""
+		} else {
+			cp.Cursor = page.Next
+		}
+		activity.RecordHeartbeat(ctx, cp)
+	}
+	return a.extractResult(ctx, in, src, cp, resumed)
+}
+
+// startCheckpoint resumes from heartbeat details or the input, or starts a full or incremental sync.
+func (a *Activities) startCheckpoint(ctx context.Context, in ExtractInput, full bool, lookback time.Duration, kinds []record.Kind) (Checkpoint, bool, error) {
+	if activity.HasHeartbeatDetails(ctx) {
+		var cp Checkpoint
+		if err := activity.GetHeartbeatDetails(ctx, &cp); err == nil {
+			cp.ensureMaps()
+			return cp, true, nil
+		}
+	}
+	if in.Resume != nil {
+		cp := *in.Resume
+		cp.ensureMaps()
+		return cp, true, nil
+	}
+	cp := Checkpoint{Mode: "full"}
+	cp.ensureMaps()
+	if full {
+		return cp, false, nil
+	}
+	for _, k := range kinds {
+		wm, err := a.Store.GetWatermark(ctx, in.Source, k)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return cp, false, fmt.Errorf("extract %s: read watermark: %w", in.Source, err)
+		}
+		cp.Since[k] = wm.Value.Add(-lookback)
+		cp.Mode = "incremental"
+	}
+	return cp, false, nil
+}
+
+func (cp *Checkpoint) ensureMaps() {
+	if cp.Since == nil {
+		cp.Since = map[record.Kind]time.Time{}
+	}
+	if cp.MaxUpdated == nil {
+		cp.MaxUpdated = map[record.Kind]time.Time{}
+	}
+}
+
+func (a *Activities) stage(ctx context.Context, run string, p connectors.Page) error {
+	if len(p.Customers) > 0 {
+		if err := a.Store.StageCustomers(ctx, run, p.Customers); err != nil {
+			return err
+		}
+	}
+	if len(p.Orders) > 0 {
+		if err := a.Store.StageOrders(ctx, run, p.Orders); err != nil {
+			return err
+		}
+	}
+	if len(p.Engagements) > 0 {
+		if err := a.Store.StageEngagements(ctx, run, p.Engagements); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// extractError classifies a page failure; a long vendor wait becomes a QuotaExhausted error carrying
+// the checkpoint, which the workflow sleeps out on a durable timer before resuming.
+func (a *Activities) extractError(source string, kind record.Kind, cp Checkpoint, err error) error {
+	if he, ok := httpx.AsError(err); ok && he.Throttled && he.RetryAfter > quotaSleepThreshold {
+		cp.QuotaWaits++
+		wait := QuotaWait{ResumeAt: a.now().Add(he.RetryAfter), Checkpoint: cp, Message: he.Error()}
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s: quota exhausted on %s page %d; resuming at %s", source, kind, cp.Pages+1, wait.ResumeAt.Format(time.RFC3339)),
+			ErrTypeQuotaExhausted, err, wait)
+	}
+	return classify(fmt.Errorf("extract %s %s page %d: %w", source, kind, cp.Pages+1, err))
+}
+
+func (a *Activities) extractResult(ctx context.Context, in ExtractInput, src connectors.Source, cp Checkpoint, resumed bool) (*ExtractResult, error) {
+	counts, err := a.Store.StagedCounts(ctx, in.Run, in.Source)
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: count staged records: %w", in.Source, err)
+	}
+	res := &ExtractResult{Source: in.Source, ByKind: map[string]int{}, Pages: cp.Pages, Mode: cp.Mode,
+		QuotaWaits: cp.QuotaWaits, Resumed: resumed}
+	for k, n := range counts {
+		res.ByKind[string(k)] = n
+		res.Extracted += n
+	}
+	for _, k := range src.Kinds() {
+		if t := cp.Since[k]; !t.IsZero() && (res.Since.IsZero() || t.Before(res.Since)) {
+			res.Since = t
+		}
+		if t := cp.MaxUpdated[k]; !t.IsZero() {
+			res.Watermarks = append(res.Watermarks, WatermarkUpdate{Source: in.Source, Kind: k, Value: t})
+		}
+	}
+	if sr, ok := src.(connectors.StatsReporter); ok {
+		st := sr.HTTPStats()
+		res.Requests, res.Retries, res.Throttled = int(st.Requests.Load()), int(st.Retries.Load()), int(st.Throttled.Load())
+	}
+	res.Retries += int(activity.GetInfo(ctx).Attempt) - 1
+	return res, nil
+}

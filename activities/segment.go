@@ -1,0 +1,148 @@
+// This file holds the Segment activity: assemble each profile's orders and engagement, evaluate the
+// built-in and configured segments, and store each segment's membership with its change.
+package activities
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/segments"
+	"github.com/cdpflow/cdpflow/store"
+	"github.com/cdpflow/cdpflow/summary"
+)
+
+// SegmentInput names the run and the instant segments are computed as of (the workflow's clock,
+// so a replayed or retried run computes the same segments).
+type SegmentInput struct {
+	Run  string
+	AsOf time.Time
+}
+
+// SegmentResult counts each segment's members and changes.
+type SegmentResult struct {
+	Segments map[string]summary.Segment
+}
+
+// Segment evaluates every segment over all profiles and applies the memberships.
+func (a *Activities) Segment(ctx context.Context, in SegmentInput) (*SegmentResult, error) {
+	defs := make([]segments.Definition, len(a.Config.Segments))
+	for i, s := range a.Config.Segments {
+		defs[i] = segments.Definition{Name: s.Name, Rule: s.Rule}
+	}
+	eng, err := segments.New(defs)
+	if err != nil {
+		return nil, configError("segments: %v", err)
+	}
+	profiles, err := a.segmentProfiles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stop := heartbeatEvery(ctx, 20*time.Second, func() { activity.RecordHeartbeat(ctx, "evaluating") })
+	res, err := eng.EvaluateMembers(profiles, in.AsOf)
+	stop()
+	if err != nil {
+		return nil, fmt.Errorf("evaluate segments: %w", err)
+	}
+	names := make([]string, 0, len(res.Members))
+	for n := range res.Members {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := &SegmentResult{Segments: map[string]summary.Segment{}}
+	for _, n := range names {
+		ch, err := a.Store.ApplySegment(ctx, in.Run, n, res.Members[n])
+		if err != nil {
+			return nil, fmt.Errorf("store segment %s: %w", n, err)
+		}
+		out.Segments[n] = summary.Segment{Members: ch.Members, Added: len(ch.Added), Removed: len(ch.Removed)}
+		activity.RecordHeartbeat(ctx, n)
+	}
+	return out, nil
+}
+
+// segmentProfiles builds one segments.Profile per stored profile, with the orders and engagement
+// rows of all its source records.
+func (a *Activities) segmentProfiles(ctx context.Context) ([]segments.Profile, error) {
+	var profiles []segments.Profile
+	index := map[string]int{}
+	emailIndex := map[string]int{}
+	if err := a.Store.ScanProfiles(ctx, func(p store.Profile) error {
+		index[p.ID] = len(profiles)
+		if p.Golden.Email != "" {
+			emailIndex[p.Golden.Email] = len(profiles)
+		}
+		profiles = append(profiles, segments.Profile{ID: p.ID, Customer: p.Golden})
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read profiles: %w", err)
+	}
+	byRecord := map[record.RecordKey]int{}
+	if err := a.Store.ScanLinks(ctx, func(l store.Link) error {
+		if i, ok := index[l.ProfileID]; ok {
+			byRecord[l.Record] = i
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read links: %w", err)
+	}
+	if err := a.Store.ScanOrders(ctx, func(o record.Order) error {
+		i, ok := -1, false
+		if k, has := o.CustomerKey(); has {
+			i, ok = byRecord[k]
+		}
+		if !ok && o.Email != "" {
+			i, ok = emailIndex[strings.ToLower(o.Email)]
+		}
+		if ok {
+			profiles[i].Orders = append(profiles[i].Orders, o)
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read orders: %w", err)
+	}
+	customerSource := a.customerSources()
+	if err := a.Store.ScanEngagements(ctx, func(e record.Engagement) error {
+		i, ok := byRecord[record.RecordKey{Source: customerSource[e.Source], ID: e.CustomerRef}]
+		if !ok {
+			return nil
+		}
+		if profiles[i].Engagement == nil {
+			profiles[i].Engagement = map[string]float64{}
+		}
+		for m, v := range e.Metrics {
+			profiles[i].Engagement[m] += v
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read engagement: %w", err)
+	}
+	return profiles, nil
+}
+
+// customerSources maps each analytics source to the source whose customer ids it reports
+// (customer_source, else the first CRM source configured).
+func (a *Activities) customerSources() map[string]string {
+	var crm string
+	for _, s := range a.Config.Sources {
+		if s.Type == "hubspot" || s.Type == "salesforce" {
+			crm = s.Name
+			break
+		}
+	}
+	out := map[string]string{}
+	for _, s := range a.Config.Sources {
+		if s.Type == "ga4" {
+			out[s.Name] = s.CustomerSource
+			if out[s.Name] == "" {
+				out[s.Name] = crm
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,216 @@
+// Package config loads and validates the engine's configuration.
+//
+// Layers, lowest first: built-in defaults (Defaults) < YAML file (--config, or cdpflow.yaml in the
+// working directory) < environment (CDPFLOW_ prefix, "__" for nesting: CDPFLOW_TEMPORAL__ADDRESS)
+// < command-line flags. The keys follow shared/reference/config.example.yaml exactly; extensions are
+// documented in config/cdpflow.example.yaml. Secrets never appear in configuration: every *_env key
+// names the environment variable that holds one.
+package config
+
+import (
+	"time"
+
+	"github.com/cdpflow/cdpflow/identity"
+)
+
+// Sandbox is the base_url value that selects the built-in local imitation of a vendor API.
+const Sandbox = "sandbox"
+
+// Config is the whole configuration.
+type Config struct {
+	Temporal     Temporal      `koanf:"temporal"`
+	Store        Store         `koanf:"store"`
+	Sources      []Source      `koanf:"sources"`
+	Cleanse      Cleanse       `koanf:"cleanse"`
+	Identity     Identity      `koanf:"identity"`
+	Segments     []Segment     `koanf:"segments"`
+	Destinations []Destination `koanf:"destinations"`
+	Schedules    []Schedule    `koanf:"schedules"`
+	Campaigns    []Campaign    `koanf:"campaigns"`
+	SandboxOpts  SandboxOpts   `koanf:"sandbox"`
+	Log          Log           `koanf:"log"`
+
+	// Dev is set by `starter dev`: connectors without base_url use the sandbox.
+	Dev bool `koanf:"-"`
+	// File is the YAML file that was loaded, if any.
+	File string `koanf:"-"`
+}
+
+// Temporal says where the Temporal service is.
+type Temporal struct {
+	Address   string `koanf:"address"`
+	Namespace string `koanf:"namespace"`
+	TaskQueue string `koanf:"task_queue"`
+	TLS       *TLS   `koanf:"tls"`
+	APIKeyEnv string `koanf:"api_key_env"`
+	// UIPort and DevDB configure the dev server `starter dev` runs (extensions).
+	UIPort int    `koanf:"ui_port"`
+	DevDB  string `koanf:"dev_db"`
+}
+
+// TLS is mTLS material for Temporal Cloud or a secured cluster.
+type TLS struct {
+	CertFile   string `koanf:"cert_file"`
+	KeyFile    string `koanf:"key_file"`
+	CAFile     string `koanf:"ca_file"`
+	ServerName string `koanf:"server_name"`
+}
+
+// Store selects the engine's database.
+type Store struct {
+	Driver string `koanf:"driver"` // sqlite | postgres
+	DSN    string `koanf:"dsn"`
+}
+
+// RateLimit is a client-side request budget.
+type RateLimit struct {
+	RequestsPerSecond float64 `koanf:"requests_per_second"`
+	Burst             int     `koanf:"burst"`
+}
+
+// Source is one configured source connector.
+type Source struct {
+	Name     string `koanf:"name"`
+	Type     string `koanf:"type"`
+	BaseURL  string `koanf:"base_url"`
+	TokenEnv string `koanf:"token_env"`
+
+	APIVersion        string   `koanf:"api_version"`        // salesforce, shopify
+	LocationIDs       []string `koanf:"location_ids"`       // square
+	PropertyID        string   `koanf:"property_id"`        // ga4
+	CustomerDimension string   `koanf:"customer_dimension"` // ga4
+	// CustomerSource names the source whose ids the GA4 customer dimension holds (extension;
+	// default: the first CRM source).
+	CustomerSource string   `koanf:"customer_source"`
+	Metrics        []string `koanf:"metrics"` // ga4 (extension)
+	Path           string   `koanf:"path"`    // csv
+	Mapping        string   `koanf:"mapping"` // csv
+
+	RateLimit RateLimit `koanf:"rate_limit"`
+	// Full forces a full resync on every run (extension).
+	Full bool `koanf:"full"`
+	// Lookback is subtracted from the watermark on incremental syncs (extension; default 1h).
+	Lookback time.Duration `koanf:"lookback"`
+}
+
+// Cleanse configures normalization and validation.
+type Cleanse struct {
+	DefaultRegion          string `koanf:"default_region"`
+	RejectDisposableEmails bool   `koanf:"reject_disposable_emails"`
+	DateOrder              string `koanf:"date_order"` // DMY | MDY for dates like 02/01/2006 (extension)
+}
+
+// Identity configures identity resolution. It is the identity package's own Config (same keys),
+// so there is one definition and one validation of the block.
+type Identity = identity.Config
+
+// Segment is a user-defined segment rule.
+type Segment struct {
+	Name string `koanf:"name"`
+	Rule string `koanf:"rule"`
+}
+
+// Destination is one configured destination connector.
+type Destination struct {
+	Name              string    `koanf:"name"`
+	Type              string    `koanf:"type"`
+	BaseURL           string    `koanf:"base_url"`
+	APIKeyEnv         string    `koanf:"api_key_env"`
+	TokenEnv          string    `koanf:"token_env"`
+	DeveloperTokenEnv string    `koanf:"developer_token_env"`
+	ListID            string    `koanf:"list_id"`
+	Template          string    `koanf:"template"`
+	FromEmail         string    `koanf:"from_email"`
+	AudienceID        string    `koanf:"audience_id"`
+	CustomerID        string    `koanf:"customer_id"`
+	LoginCustomerID   string    `koanf:"login_customer_id"`
+	UserList          string    `koanf:"user_list"`
+	Segments          []string  `koanf:"segments"`
+	RateLimit         RateLimit `koanf:"rate_limit"`
+	// Consent is the channel whose marketing consent a member needs: email | sms | none
+	// (extension; default email for every type).
+	Consent string `koanf:"consent"`
+	// BatchSize caps members per call below the vendor's limit (extension).
+	BatchSize int `koanf:"batch_size"`
+}
+
+// Schedule runs a workflow on a cron.
+type Schedule struct {
+	Name     string `koanf:"name"`
+	Cron     string `koanf:"cron"`
+	Timezone string `koanf:"timezone"`
+	Workflow string `koanf:"workflow"` // refresh | sync | campaign
+	Source   string `koanf:"source"`   // for sync
+	Campaign string `koanf:"campaign"` // for campaign
+	Paused   bool   `koanf:"paused"`
+}
+
+// Campaign is what a marketer can trigger by name.
+type Campaign struct {
+	Name         string   `koanf:"name"`
+	Segments     []string `koanf:"segments"`
+	Destinations []string `koanf:"destinations"`
+}
+
+// SandboxOpts shapes the sandbox dataset and ports (extension).
+type SandboxOpts struct {
+	People   int    `koanf:"people"`
+	Seed     uint64 `koanf:"seed"`
+	PortBase int    `koanf:"port_base"`
+}
+
+// Log configures logging (to stderr).
+type Log struct {
+	Level  string `koanf:"level"`  // debug | info | warn | error
+	Format string `koanf:"format"` // text | json
+}
+
+// Source returns the named source.
+func (c *Config) Source(name string) (*Source, bool) {
+	for i := range c.Sources {
+		if c.Sources[i].Name == name {
+			return &c.Sources[i], true
+		}
+	}
+	return nil, false
+}
+
+// Destination returns the named destination.
+func (c *Config) Destination(name string) (*Destination, bool) {
+	for i := range c.Destinations {
+		if c.Destinations[i].Name == name {
+			return &c.Destinations[i], true
+		}
+	}
+	return nil, false
+}
+
+// Campaign returns the named campaign.
+func (c *Config) Campaign(name string) (*Campaign, bool) {
+	for i := range c.Campaigns {
+		if c.Campaigns[i].Name == name {
+			return &c.Campaigns[i], true
+		}
+	}
+	return nil, false
+}
+
+// UsesSandbox reports whether a base_url selects the sandbox under this configuration.
+func (c *Config) UsesSandbox(baseURL string) bool {
+	return baseURL == Sandbox || (baseURL == "" && c.Dev)
+}
+
+// AnySandbox reports whether any connector uses the sandbox.
+func (c *Config) AnySandbox() bool {
+	for _, s := range c.Sources {
+		if s.Type != "csv" && c.UsesSandbox(s.BaseURL) {
+			return true
+		}
+	}
+	for _, d := range c.Destinations {
+		if c.UsesSandbox(d.BaseURL) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,189 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
+)
+
+// secrets are the *_env variables of the example configuration.
+var secrets = []string{"HUBSPOT_TOKEN", "SALESFORCE_TOKEN", "SHOPIFY_TOKEN", "SQUARE_TOKEN", "GA4_TOKEN",
+	"MAILCHIMP_API_KEY", "MANDRILL_API_KEY", "META_TOKEN", "GOOGLE_ADS_TOKEN", "GOOGLE_ADS_DEVELOPER_TOKEN"}
+
+func setSecrets(t *testing.T) {
+	for _, s := range secrets {
+		t.Setenv(s, "x")
+	}
+}
+
+func writeYAML(t *testing.T, body string) string {
+	p := filepath.Join(t.TempDir(), "cdpflow.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	return p
+}
+
+func TestLoad_Defaults(t *testing.T) {
+	t.Chdir(t.TempDir())
+	cfg, err := Load(LoadOptions{Environ: []string{}})
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:7233", cfg.Temporal.Address)
+	assert.Equal(t, "sqlite", cfg.Store.Driver)
+	assert.Len(t, cfg.Sources, 5)
+	assert.True(t, cfg.AnySandbox())
+	assert.Equal(t, "1h0m0s", cfg.Sources[0].Lookback.String())
+	assert.Equal(t, 0.95, cfg.Identity.Threshold)
+}
+
+func TestLoad_Layers(t *testing.T) {
+	t.Chdir(t.TempDir())
+	file := writeYAML(t, "temporal:\n  address: file:7233\n  namespace: from-file\nstore:\n  driver: postgres\n  dsn: postgres://x\n")
+	cfg, err := Load(LoadOptions{File: file,
+		Environ: []string{"CDPFLOW_TEMPORAL__NAMESPACE=from-env", "CDPFLOW_TEMPORAL__ADDRESS=env:7233", "CDPFLOW_TEST_POSTGRES_DSN=ignored"},
+		Flags:   map[string]string{"temporal.address": "flag:7233"}})
+	require.NoError(t, err)
+	assert.Equal(t, "flag:7233", cfg.Temporal.Address, "flags beat the environment")
+	assert.Equal(t, "from-env", cfg.Temporal.Namespace, "the environment beats the file")
+	assert.Equal(t, "postgres", cfg.Store.Driver, "the file beats the defaults")
+	assert.Equal(t, "cdpflow", cfg.Temporal.TaskQueue, "defaults fill the rest")
+}
+
+func TestLoad_ReadsCdpflowYAMLFromTheWorkingDirectory(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, DefaultFile), []byte("log:\n  level: debug\n"), 0o644))
+	cfg, err := Load(LoadOptions{Environ: []string{}})
+	require.NoError(t, err)
+	assert.Equal(t, "debug", cfg.Log.Level)
+	assert.Equal(t, DefaultFile, cfg.File)
+}
+
+func TestLoad_Errors(t *testing.T) {
+	t.Chdir(t.TempDir())
+	cases := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"unknown key", "temporal:\n  adress: x:1\n", []string{"adress"}},
+		{"unknown source type", "sources:\n  - {name: a, type: hubspott, base_url: sandbox}\n",
+			[]string{"sources[0].type", `unknown source type "hubspott"`, "hubspot, salesforce"}},
+		{"duplicate names", "sources:\n  - {name: a, type: hubspot, base_url: sandbox}\n  - {name: a, type: shopify, base_url: sandbox}\n",
+			[]string{"sources[1].name", `duplicate source name "a"`}},
+		{"destination naming an unknown segment", "destinations:\n  - {name: d, type: meta, base_url: sandbox, audience_id: '1', segments: [nope]}\n",
+			[]string{"destinations[0].segments[0]", `unknown segment "nope"`}},
+		{"campaign naming an unknown segment and destination", "campaigns:\n  - {name: c, segments: [nope], destinations: [ghost]}\n",
+			[]string{"campaigns[0].segments[0]", "campaigns[0].destinations[0]"}},
+		{"missing secret for a real connector", "sources:\n  - {name: a, type: hubspot, base_url: 'https://api.hubapi.com', token_env: CDPFLOW_TEST_UNSET_TOKEN}\n",
+			[]string{"sources[0].token_env", "CDPFLOW_TEST_UNSET_TOKEN", "not set", "base_url: sandbox"}},
+		{"invalid cron", "schedules:\n  - {name: s, cron: '61 * * * *', workflow: refresh}\n", []string{"schedules[0].cron", "61 * * * *"}},
+		{"bad time zone", "schedules:\n  - {name: s, cron: '@daily', timezone: Mars/Base, workflow: refresh}\n", []string{"schedules[0].timezone"}},
+		{"sync schedule for an unknown source", "schedules:\n  - {name: s, cron: '@hourly', workflow: sync, source: nope}\n", []string{"schedules[0].source"}},
+		{"bad segment rule", "segments:\n  - {name: s, rule: 'orders.cnt > 1'}\n", []string{"segments[0].rule", "cnt"}},
+		{"bad identity field", "identity:\n  compare: [first_name, shoe_size]\n", []string{"identity.compare[1]", "shoe_size"}},
+		{"bad threshold", "identity:\n  threshold: 2\n", []string{"identity.threshold"}},
+		{"unknown store driver", "store:\n  driver: mysql\n", []string{"store.driver", "sqlite or postgres"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(LoadOptions{File: writeYAML(t, c.yaml), Environ: []string{}})
+			require.Error(t, err)
+			for _, w := range c.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func TestLoad_ExampleFileIsValid(t *testing.T) {
+	setSecrets(t)
+	example := mustAbs(t, "cdpflow.example.yaml")
+	t.Chdir(t.TempDir())
+	cfg, err := Load(LoadOptions{File: example, Environ: []string{}})
+	require.NoError(t, err)
+	assert.Len(t, cfg.Sources, 6)
+	assert.Len(t, cfg.Schedules, 2)
+	assert.False(t, cfg.AnySandbox())
+}
+
+func TestLoad_ExampleFileKeepsTheContractKeys(t *testing.T) {
+	// Every key of the reference contract must exist in the example (extend, never rename).
+	ref, err := os.ReadFile("../../shared/reference/config.example.yaml")
+	if err != nil {
+		t.Skip("shared/reference not beside the checkout")
+	}
+	ours, err := os.ReadFile("cdpflow.example.yaml")
+	require.NoError(t, err)
+	for _, k := range yamlKeys(t, ref) {
+		assert.Contains(t, yamlKeys(t, ours), k)
+	}
+}
+
+func yamlKeys(t *testing.T, data []byte) []string {
+	var n yaml.Node
+	require.NoError(t, yaml.Unmarshal(data, &n))
+	var keys []string
+	var walk func(prefix string, n *yaml.Node)
+	walk = func(prefix string, n *yaml.Node) {
+		switch n.Kind {
+		case yaml.DocumentNode:
+			walk(prefix, n.Content[0])
+		case yaml.MappingNode:
+			for i := 0; i < len(n.Content); i += 2 {
+				k := prefix + n.Content[i].Value
+				keys = append(keys, k)
+				walk(k+".", n.Content[i+1])
+			}
+		case yaml.SequenceNode:
+			for _, c := range n.Content {
+				walk(prefix, c)
+			}
+		}
+	}
+	walk("", &n)
+	return keys
+}
+
+func mustAbs(t *testing.T, rel string) string {
+	p, err := filepath.Abs(rel)
+	require.NoError(t, err)
+	return p
+}
+
+// TestDockerCompose_MatchesTheConfigKeys parses docker-compose.yml and loads the worker's
+// CDPFLOW_ environment through Load: the compose file cannot run here, but it must stay valid.
+func TestDockerCompose_MatchesTheConfigKeys(t *testing.T) {
+	data, err := os.ReadFile("../docker-compose.yml")
+	require.NoError(t, err)
+	var compose struct {
+		Services map[string]struct {
+			Environment map[string]string `yaml:"environment"`
+		} `yaml:"services"`
+	}
+	require.NoError(t, yaml.Unmarshal(data, &compose))
+	for _, svc := range []string{"postgresql", "temporal", "temporal-ui", "store", "worker"} {
+		require.Contains(t, compose.Services, svc)
+	}
+	defaults := regexp.MustCompile(`\$\{[A-Z_]+:-([^}]*)\}`)
+	var environ []string
+	for k, v := range compose.Services["worker"].Environment {
+		if strings.HasPrefix(k, EnvPrefix) {
+			environ = append(environ, k+"="+defaults.ReplaceAllString(v, "$1"))
+		}
+	}
+	require.NotEmpty(t, environ)
+	setSecrets(t)
+	example := mustAbs(t, "cdpflow.example.yaml")
+	t.Chdir(t.TempDir())
+	cfg, err := Load(LoadOptions{File: example, Environ: environ})
+	require.NoError(t, err)
+	assert.Equal(t, "temporal:7233", cfg.Temporal.Address)
+	assert.Equal(t, "postgres", cfg.Store.Driver)
+	for _, s := range secrets {
+		assert.Contains(t, compose.Services["worker"].Environment, s, "the worker gets every secret the example names")
+	}
+}

@@ -1,0 +1,156 @@
+// This file holds Load: the koanf layering of defaults, YAML file, environment and flags.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/confmap"
+	"github.com/knadh/koanf/providers/env"
+	"github.com/knadh/koanf/providers/file"
+	"github.com/knadh/koanf/v2"
+)
+
+// DefaultFile is read from the working directory when no --config is given and it exists.
+const DefaultFile = "cdpflow.yaml"
+
+// EnvPrefix prefixes configuration environment variables.
+const EnvPrefix = "CDPFLOW_"
+
+// LoadOptions says where configuration comes from.
+type LoadOptions struct {
+	// File is the YAML file (--config). Empty means cdpflow.yaml if present.
+	File string
+	// Flags are command-line overrides as dotted keys ("temporal.address" -> "host:7233").
+	Flags map[string]string
+	// Dev marks a `starter dev` run (connectors without base_url use the sandbox).
+	Dev bool
+	// Environ defaults to os.Environ (tests pass their own).
+	Environ []string
+}
+
+// topLevel lists the sections environment variables may set; other CDPFLOW_ variables are ignored.
+var topLevel = map[string]bool{"temporal": true, "store": true, "cleanse": true, "identity": true, "sandbox": true, "log": true}
+
+// Load layers the configuration, decodes it strictly (unknown keys are errors) and validates it.
+func Load(opts LoadOptions) (*Config, error) {
+	k := koanf.New(".")
+	if err := k.Load(confmap.Provider(Defaults(), "."), nil); err != nil {
+		return nil, fmt.Errorf("config: load defaults: %w", err)
+	}
+	path := opts.File
+	if path == "" {
+		if _, err := os.Stat(DefaultFile); err == nil {
+			path = DefaultFile
+		}
+	}
+	if path != "" {
+		fk := koanf.New(".")
+		if err := fk.Load(file.Provider(path), yaml.Parser()); err != nil {
+			return nil, fmt.Errorf("config: read %s: %w (fix the YAML, or pass another file with --config)", path, err)
+		}
+		// Lists in the file replace the defaults' lists whole; maps merge key by key.
+		for _, key := range []string{"sources", "destinations", "segments", "campaigns", "schedules", "identity.exact", "identity.compare"} {
+			if fk.Exists(key) {
+				k.Delete(key)
+			}
+		}
+		if err := k.Merge(fk); err != nil {
+			return nil, fmt.Errorf("config: merge %s: %w", path, err)
+		}
+	}
+	environ := opts.Environ
+	if environ == nil {
+		environ = os.Environ()
+	}
+	envMap := map[string]any{}
+	for _, kv := range environ {
+		name, val, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(name, EnvPrefix) {
+			continue
+		}
+		key := strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(name, EnvPrefix), "__", "."))
+		if section, _, _ := strings.Cut(key, "."); !topLevel[section] || !strings.Contains(key, ".") {
+			continue
+		}
+		envMap[key] = val
+	}
+	_ = env.Provider // the environment is read above so that tests can inject it
+	if err := k.Load(confmap.Provider(envMap, "."), nil); err != nil {
+		return nil, fmt.Errorf("config: load environment: %w", err)
+	}
+	for key, val := range opts.Flags {
+		if err := k.Set(key, val); err != nil {
+			return nil, fmt.Errorf("config: flag %s: %w", key, err)
+		}
+	}
+
+	var cfg Config
+	dc := &mapstructure.DecoderConfig{
+		TagName:          "koanf",
+		Result:           &cfg,
+		ErrorUnused:      true,
+		WeaklyTypedInput: true,
+		DecodeHook:       mapstructure.ComposeDecodeHookFunc(mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(",")),
+	}
+	if err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{Tag: "koanf", DecoderConfig: dc}); err != nil {
+		return nil, fmt.Errorf("config%s: %w (check the key names against config/cdpflow.example.yaml)", where(path), err)
+	}
+	cfg.Dev = opts.Dev
+	cfg.File = path
+	cfg.applyDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("config%s: %w", where(path), err)
+	}
+	return &cfg, nil
+}
+
+func where(path string) string {
+	if path == "" {
+		return ""
+	}
+	return " " + path
+}
+
+// applyDefaults fills per-item defaults that cannot live in the defaults map (list items).
+func (c *Config) applyDefaults() {
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		if s.Lookback == 0 {
+			s.Lookback = defaultLookback
+		}
+		switch s.Type {
+		case "salesforce":
+			if s.APIVersion == "" {
+				s.APIVersion = "v61.0"
+			}
+		case "shopify":
+			if s.APIVersion == "" {
+				s.APIVersion = "2024-07"
+			}
+		case "ga4":
+			// GA4 rows are totals over a date window, keyed by customer: an incremental window would
+			// replace a customer's totals with a partial sum, so every run reads the whole window.
+			s.Full = true
+			if s.CustomerDimension == "" {
+				s.CustomerDimension = "customUser:crm_id"
+			}
+		}
+	}
+	for i := range c.Destinations {
+		d := &c.Destinations[i]
+		if d.Consent == "" {
+			d.Consent = "email"
+		}
+	}
+	if c.Cleanse.DateOrder == "" {
+		c.Cleanse.DateOrder = "DMY"
+	}
+}
+
+// ErrInvalid wraps every validation failure.
+var ErrInvalid = errors.New("invalid configuration")

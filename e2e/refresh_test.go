@@ -1,0 +1,182 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/cdpflow/cdpflow/config"
+	"github.com/cdpflow/cdpflow/engine"
+	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/sandbox"
+	"github.com/cdpflow/cdpflow/store"
+	"github.com/cdpflow/cdpflow/summary"
+	"github.com/cdpflow/cdpflow/workflows"
+)
+
+const taskQueue = "cdpflow-e2e"
+
+// stack is a dev server, a worker and the runtime it uses (store, sandbox).
+type stack struct {
+	client client.Client
+	rt     *engine.Runtime
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	dir := t.TempDir()
+	t.Chdir(dir)
+	cfg, err := config.Load(config.LoadOptions{Dev: true, Environ: []string{},
+		Flags: map[string]string{"store.dsn": "file:" + filepath.Join(dir, "cdpflow.db"), "sandbox.people": "400", "log.level": "warn"}})
+	require.NoError(t, err)
+	cl := startDevServer(t)
+	rt, err := engine.Build(context.Background(), cfg, engine.NewLogger(cfg.Log))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = rt.Close() })
+	w := engine.NewWorker(cl, taskQueue, rt.Activities)
+	require.NoError(t, w.Start())
+	t.Cleanup(w.Stop)
+	return &stack{client: cl, rt: rt}
+}
+
+func (s *stack) refresh(t *testing.T, id string) summary.Run {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	run, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue},
+		workflows.CustomerRefresh, workflows.RefreshInput{Trigger: "test", SearchAttributes: true})
+	require.NoError(t, err)
+	var sum summary.Run
+	require.NoError(t, run.Get(ctx, &sum))
+	return sum
+}
+
+func TestCustomerRefresh_EndToEnd(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	sum := s.refresh(t, "refresh-e2e-1")
+
+	t.Run("every stage did real work", func(t *testing.T) {
+		assert.Equal(t, summary.StatusCompleted, sum.Status)
+		for _, src := range []string{"hubspot", "salesforce", "shop", "pos", "web"} {
+			assert.Positive(t, sum.Sources[src].Extracted, "source %s", src)
+		}
+		assert.Positive(t, sum.Cleanse.Accepted)
+		assert.Positive(t, sum.Identity.Profiles)
+		assert.Less(t, sum.Identity.Profiles, sum.Identity.Records, "duplicates across sources were merged")
+		members := 0
+		for _, seg := range sum.Segments {
+			members += seg.Members
+		}
+		assert.Positive(t, members)
+		for _, d := range []string{"newsletter", "winback_email", "meta_lookalike", "google_ads"} {
+			assert.Positive(t, sum.Destinations[d].Added, "destination %s", d)
+		}
+	})
+
+	t.Run("the quarantine lists every junk record the sandbox generated, with its reason", func(t *testing.T) {
+		ds, release := s.rt.Sandbox.Data()
+		defer release()
+		want := map[record.RecordKey]string{}
+		names := map[string]string{sandbox.HubSpot: "hubspot", sandbox.Salesforce: "salesforce", sandbox.Shopify: "shop", sandbox.Square: "pos"}
+		for vendor, src := range names {
+			for _, c := range ds.Sources[vendor].Contacts {
+				if c.Junk != "" {
+					want[record.RecordKey{Source: src, ID: c.ID}] = c.Junk
+				}
+			}
+		}
+		got := map[record.RecordKey][]string{}
+		require.NoError(t, s.rt.Store.ScanQuarantine(ctx, "refresh-e2e-1", func(q store.QuarantineItem) error {
+			for _, r := range q.Reasons {
+				got[record.RecordKey{Source: q.Source, ID: q.ID}] = append(got[record.RecordKey{Source: q.Source, ID: q.ID}], r.Reason)
+			}
+			return nil
+		}))
+		for k, reason := range want {
+			assert.Contains(t, got[k], reason, "junk record %s", k)
+		}
+		assert.Equal(t, sum.Cleanse.Quarantined, len(got))
+	})
+
+	t.Run("destinations hold exactly what the summary says was added", func(t *testing.T) {
+		assert.Len(t, s.rt.Sandbox.MailchimpMembers("a1b2c3d4e5"), sum.Destinations["newsletter"].Added)
+		assert.Len(t, s.rt.Sandbox.MetaAudience("23851234567890"), sum.Destinations["meta_lookalike"].Added)
+		sent := s.rt.Sandbox.MandrillSent()
+		assert.Len(t, sent, sum.Destinations["winback_email"].Added)
+		for rcpt, n := range sent {
+			assert.Equal(t, 1, n, "one email to %s", rcpt)
+		}
+	})
+
+	t.Run("Temporal lists the run with every stage's activities", func(t *testing.T) {
+		desc, err := s.client.DescribeWorkflowExecution(ctx, "refresh-e2e-1", "")
+		require.NoError(t, err)
+		assert.Equal(t, enums.WORKFLOW_EXECUTION_STATUS_COMPLETED, desc.GetWorkflowExecutionInfo().GetStatus())
+		seen := map[string]int{}
+		for _, e := range historyEvents(t, s.client, "refresh-e2e-1") {
+			if a := e.GetActivityTaskScheduledEventAttributes(); a != nil {
+				seen[a.GetActivityType().GetName()]++
+			}
+		}
+		for _, act := range []string{"StartRun", "Plan", "Cleanse", "CommitWatermarks", "Resolve", "Segment", "FinishRun"} {
+			assert.Equal(t, 1, seen[act], act)
+		}
+		assert.Equal(t, 5, seen["Extract"])
+		assert.Equal(t, 4, seen["Push"])
+	})
+
+	t.Run("the history replays against the current workflow code", func(t *testing.T) {
+		replayer := worker.NewWorkflowReplayer()
+		engine.RegisterWorkflows(replayer)
+		h := &history.History{Events: historyEvents(t, s.client, "refresh-e2e-1")}
+		require.NoError(t, replayer.ReplayWorkflowHistory(nil, h))
+		if os.Getenv("CDPFLOW_RECORD_HISTORY") != "" {
+			recordHistory(t, h)
+		}
+	})
+
+	t.Run("a second refresh is incremental and delivers nothing twice", func(t *testing.T) {
+		again := s.refresh(t, "refresh-e2e-2")
+		assert.Equal(t, summary.StatusCompleted, again.Status)
+		assert.Equal(t, "incremental", again.Sources["hubspot"].Mode)
+		assert.Less(t, again.Sources["hubspot"].Extracted, sum.Sources["hubspot"].Extracted)
+		assert.Equal(t, sum.Identity.Profiles, again.Identity.Profiles, "same data, same profiles")
+		for d, res := range again.Destinations {
+			assert.Zero(t, res.Added, "destination %s re-added members", d)
+		}
+		for rcpt, n := range s.rt.Sandbox.MandrillSent() {
+			assert.Equal(t, 1, n, "still one email to %s", rcpt)
+		}
+	})
+}
+
+func historyEvents(t *testing.T, c client.Client, id string) []*history.HistoryEvent {
+	t.Helper()
+	it := c.GetWorkflowHistory(context.Background(), id, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	var out []*history.HistoryEvent
+	for it.HasNext() {
+		e, err := it.Next()
+		require.NoError(t, err)
+		out = append(out, e)
+	}
+	return out
+}
+
+// recordHistory writes the run's history (the JSON `temporal workflow show --output json` writes)
+// to the absolute path in $CDPFLOW_RECORD_HISTORY: the replay fixture of workflows/testdata.
+func recordHistory(t *testing.T, h *history.History) {
+	data, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(os.Getenv("CDPFLOW_RECORD_HISTORY"), data, 0o644))
+}

@@ -1,0 +1,100 @@
+// This file holds `starter unmerge`: split a wrongly merged record out of a profile, for good.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/cdpflow/cdpflow/activities"
+	"github.com/cdpflow/cdpflow/engine"
+	"github.com/cdpflow/cdpflow/identity"
+	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/store"
+)
+
+func init() {
+	register("unmerge", command{
+		summary: "split a wrongly merged record out of a profile and keep it split",
+		usage: `Usage: starter unmerge <profile-id> --record <source>/<id>
+
+Takes the record out of the profile: it gets a profile of its own at once, and the decision is kept
+so later runs never merge it back with the profile's other records. The next refresh recomputes
+golden records and segments, and sends the destinations the removes and adds that follow.
+
+Examples:
+  starter explain p_3f9a1c2b7d                    # find the wrong member
+  starter unmerge p_3f9a1c2b7d --record shop/207119551
+  starter refresh --wait                          # propagate to segments and destinations`,
+		run: runUnmerge,
+	})
+}
+
+func runUnmerge(ctx context.Context, args []string) error {
+	var c common
+	fs := newFlags("unmerge", &c)
+	recFlag := fs.String("record", "", "the record to take out, as source/id (required)")
+	if err := parse(fs, "unmerge", args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || *recFlag == "" {
+		return usageError("name one profile id and --record source/id (see starter unmerge --help)")
+	}
+	rec, err := parseRecordKey(*recFlag)
+	if err != nil {
+		return usageError("--record: %v", err)
+	}
+	cfg, _, err := c.load(false)
+	if err != nil {
+		return err
+	}
+	st, err := engine.OpenStore(ctx, cfg.Store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	newID, err := unmerge(ctx, st, fs.Arg(0), rec)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stdout, "%s now has its own profile %s; later runs keep it apart from %s.\nRun `starter refresh --wait` to update segments and destinations.\n", rec, newID, fs.Arg(0))
+	return nil
+}
+
+// unmerge records the split in the identity state and re-points the record's link at once.
+func unmerge(ctx context.Context, st store.Store, profileID string, rec record.RecordKey) (string, error) {
+	state, err := activities.LoadIdentityState(ctx, st)
+	if err != nil {
+		return "", err
+	}
+	newID, err := identity.Unmerge(&state, profileID, rec)
+	if err != nil {
+		return "", usageError("%v", err)
+	}
+	old, err := st.GetProfile(ctx, profileID)
+	if err != nil {
+		return "", fmt.Errorf("read profile %s: %w", profileID, err)
+	}
+	var golden record.Customer
+	if err := st.ScanCustomers(ctx, func(c record.Customer) error {
+		if c.Key() == rec {
+			golden = c
+		}
+		return nil
+	}); err != nil {
+		return "", fmt.Errorf("read record %s: %w", rec, err)
+	}
+	ev, _ := json.Marshal(identity.Evidence{Rule: "unmerged"})
+	old.Members--
+	w := store.IdentityWrite{Run: "unmerge",
+		Profiles: []store.Profile{old, {ID: newID, Golden: golden, Members: 1, Run: "unmerge"}},
+		Links:    []store.Link{{Record: rec, ProfileID: newID, Evidence: ev, Run: "unmerge"}}}
+	if err := st.WriteIdentity(ctx, w); err != nil {
+		return "", fmt.Errorf("store the split: %w", err)
+	}
+	if err := activities.SetMetaJSON(ctx, st, activities.MetaIdentitySplits, state.Splits); err != nil {
+		return "", err
+	}
+	return newID, nil
+}

@@ -1,0 +1,150 @@
+package workflows
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"github.com/stretchr/testify/suite"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/cdpflow/cdpflow/activities"
+	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/summary"
+)
+
+type refreshSuite struct {
+	suite.Suite
+	testsuite.WorkflowTestSuite
+	env *testsuite.TestWorkflowEnvironment
+}
+
+func TestCustomerRefresh(t *testing.T) { suite.Run(t, new(refreshSuite)) }
+
+func (s *refreshSuite) SetupTest() {
+	s.env = s.NewTestWorkflowEnvironment()
+	s.env.RegisterActivity(&activities.Activities{})
+	s.env.OnActivity(a.StartRun, mock.Anything, mock.Anything).Return(nil)
+	s.env.OnActivity(a.FinishRun, mock.Anything, mock.Anything).Return(nil)
+	s.env.OnActivity(a.Plan, mock.Anything, mock.Anything).Return(&activities.PlanResult{
+		Sources: []string{"crm", "shop"}, Destinations: []string{"mail", "ads"}}, nil)
+	s.env.OnActivity(a.CommitWatermarks, mock.Anything, mock.Anything).Return(nil)
+	s.env.OnActivity(a.Cleanse, mock.Anything, mock.Anything).Return(&activities.CleanseResult{Accepted: 9, Quarantined: 1,
+		Reasons: map[string]int{"no_identifier": 1}}, nil)
+	s.env.OnActivity(a.Resolve, mock.Anything, mock.Anything).Return(&activities.ResolveResult{Records: 9, Profiles: 6}, nil)
+	s.env.OnActivity(a.Segment, mock.Anything, mock.Anything).Return(&activities.SegmentResult{
+		Segments: map[string]summary.Segment{"rfm.champions": {Members: 2, Added: 2}}}, nil)
+}
+
+func (s *refreshSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }
+
+func extracted(src string, n int) *activities.ExtractResult {
+	return &activities.ExtractResult{Source: src, Extracted: n, ByKind: map[string]int{"customers": n}, Pages: 1, Mode: "full",
+		Watermarks: []activities.WatermarkUpdate{{Source: src, Kind: record.KindCustomer, Value: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}}}
+}
+
+func (s *refreshSuite) onExtract(src string, res *activities.ExtractResult, err error) {
+	s.env.OnActivity(a.Extract, mock.Anything, mock.MatchedBy(func(in activities.ExtractInput) bool { return in.Source == src })).Return(res, err).Once()
+}
+
+func (s *refreshSuite) onPush(dest string, res *activities.PushResult, err error) {
+	s.env.OnActivity(a.Push, mock.Anything, mock.MatchedBy(func(in activities.PushInput) bool { return in.Destination == dest })).Return(res, err)
+}
+
+func (s *refreshSuite) TestEveryStageReportsIntoTheSummary() {
+	s.onExtract("crm", extracted("crm", 5), nil)
+	s.onExtract("shop", extracted("shop", 5), nil)
+	s.onPush("mail", &activities.PushResult{Added: 2}, nil)
+	s.onPush("ads", &activities.PushResult{Added: 1}, nil)
+	s.env.ExecuteWorkflow(CustomerRefresh, RefreshInput{})
+	s.True(s.env.IsWorkflowCompleted())
+	s.NoError(s.env.GetWorkflowError())
+	var sum summary.Run
+	s.NoError(s.env.GetWorkflowResult(&sum))
+	s.Equal(summary.StatusCompleted, sum.Status)
+	s.Equal(5, sum.Sources["crm"].Extracted)
+	s.Equal("2026-11-01T00:00:00Z", sum.Sources["shop"].Watermark)
+	s.Equal(9, sum.Cleanse.Accepted)
+	s.Equal(6, sum.Identity.Profiles)
+	s.Equal(2, sum.Segments["rfm.champions"].Members)
+	s.Equal(2, sum.Destinations["mail"].Added)
+	s.Equal(1, sum.Destinations["ads"].Added)
+}
+
+func (s *refreshSuite) TestAFailedSourceIsReportedAndTheOthersContinue() {
+	s.onExtract("crm", nil, temporal.NewNonRetryableApplicationError("crm: HTTP 401 (check the token in $CRM_TOKEN)", activities.ErrTypeVendorRejected, nil))
+	s.onExtract("shop", extracted("shop", 5), nil)
+	s.env.OnActivity(a.Cleanse, mock.Anything, activities.CleanseInput{Run: "default-test-workflow-id", Sources: []string{"shop"}}).
+		Return(&activities.CleanseResult{Accepted: 5}, nil)
+	s.onPush("mail", &activities.PushResult{Added: 2}, nil)
+	s.onPush("ads", &activities.PushResult{Added: 1}, nil)
+	s.env.ExecuteWorkflow(CustomerRefresh, RefreshInput{})
+	err := s.env.GetWorkflowError()
+	s.Require().Error(err)
+	var ae *temporal.ApplicationError
+	s.Require().True(errors.As(err, &ae))
+	s.Equal("RunFailed", ae.Type())
+	var sum summary.Run
+	s.Require().NoError(ae.Details(&sum))
+	s.Equal(summary.StatusFailed, sum.Status)
+	s.Contains(sum.Sources["crm"].Error, "CRM_TOKEN")
+	s.Equal(5, sum.Sources["shop"].Extracted)
+	s.Equal(2, sum.Destinations["mail"].Added, "destinations still run on the data that arrived")
+}
+
+func (s *refreshSuite) TestQuotaExhaustionSleepsDurablyAndResumesFromTheCheckpoint() {
+	resumeAt := s.env.Now().Add(45 * time.Minute)
+	cp := activities.Checkpoint{Pages: 3, Cursor: "offset-30000"}
+	quota := temporal.NewNonRetryableApplicationError("web: quota exhausted", activities.ErrTypeQuotaExhausted, nil,
+		activities.QuotaWait{ResumeAt: resumeAt, Checkpoint: cp})
+	s.onExtract("crm", nil, quota)
+	s.env.OnActivity(a.Extract, mock.Anything, mock.MatchedBy(func(in activities.ExtractInput) bool {
+		return in.Source == "crm" && in.Resume != nil && in.Resume.Cursor == "offset-30000"
+	})).Return(extracted("crm", 7), nil).Once()
+	s.onExtract("shop", extracted("shop", 5), nil)
+	s.onPush("mail", &activities.PushResult{}, nil)
+	s.onPush("ads", &activities.PushResult{}, nil)
+	start := s.env.Now()
+	s.env.ExecuteWorkflow(CustomerRefresh, RefreshInput{})
+	s.NoError(s.env.GetWorkflowError())
+	s.GreaterOrEqual(s.env.Now().Sub(start), 45*time.Minute, "the workflow slept on a timer until the quota reset")
+	var sum summary.Run
+	s.NoError(s.env.GetWorkflowResult(&sum))
+	s.Equal(7, sum.Sources["crm"].Extracted)
+}
+
+func (s *refreshSuite) TestOneDestinationFailingDoesNotStopTheOthers() {
+	s.onExtract("crm", extracted("crm", 5), nil)
+	s.onExtract("shop", extracted("shop", 5), nil)
+	s.onPush("mail", nil, temporal.NewNonRetryableApplicationError("mail: HTTP 401", activities.ErrTypeVendorRejected, nil))
+	s.onPush("ads", &activities.PushResult{Added: 4}, nil)
+	s.env.ExecuteWorkflow(CustomerRefresh, RefreshInput{})
+	var ae *temporal.ApplicationError
+	s.Require().True(errors.As(s.env.GetWorkflowError(), &ae))
+	var sum summary.Run
+	s.Require().NoError(ae.Details(&sum))
+	s.Equal(4, sum.Destinations["ads"].Added)
+	s.Contains(sum.Destinations["mail"].Error, "401")
+}
+
+func TestCampaign_AddsOnlyTheCampaignSegments(t *testing.T) {
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestWorkflowEnvironment()
+	env.RegisterActivity(&activities.Activities{})
+	env.OnActivity(a.StartRun, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(a.FinishRun, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(a.Plan, mock.Anything, mock.Anything).Return(&activities.PlanResult{Segments: []string{"at_risk"}, Destinations: []string{"winback"}}, nil)
+	env.OnActivity(a.Segment, mock.Anything, mock.Anything).Return(&activities.SegmentResult{}, nil)
+	env.OnActivity(a.Push, mock.Anything, activities.PushInput{Run: "default-test-workflow-id", Destination: "winback", Segments: []string{"at_risk"}, AddOnly: true}).
+		Return(&activities.PushResult{Added: 3}, nil).Once()
+	env.ExecuteWorkflow(Campaign, CampaignInput{Campaign: "spring"})
+	require.NoError(t, env.GetWorkflowError())
+	var sum summary.Run
+	require.NoError(t, env.GetWorkflowResult(&sum))
+	require.Equal(t, "spring", sum.Campaign)
+	require.Equal(t, 3, sum.Destinations["winback"].Added)
+	env.AssertExpectations(t)
+}

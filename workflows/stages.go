@@ -1,0 +1,277 @@
+// This file holds the pipeline stages the workflows share; each runs one or more activities and
+// records what it did in the run summary.
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/cdpflow/cdpflow/activities"
+	"github.com/cdpflow/cdpflow/summary"
+)
+
+// a is the nil receiver workflows call activities through.
+var a *activities.Activities
+
+// maxQuotaWaits bounds durable quota waits per source and run (two days of hourly windows).
+const maxQuotaWaits = 48
+
+// run is one workflow execution's state: its summary and current stage (served by the progress query).
+type run struct {
+	sum   summary.Run
+	stage string
+	errs  []string
+}
+
+// Progress is what the progress query returns.
+type Progress struct {
+	Stage   string      `json:"stage"`
+	Summary summary.Run `json:"summary"`
+}
+
+func newRun(ctx workflow.Context, kind string) (*run, error) {
+	info := workflow.GetInfo(ctx)
+	r := &run{sum: summary.New(info.WorkflowExecution.ID, info.WorkflowExecution.RunID, kind, workflow.Now(ctx).UTC())}
+	err := workflow.SetQueryHandler(ctx, ProgressQuery, func() (Progress, error) {
+		return Progress{Stage: r.stage, Summary: r.sum}, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("register progress query: %w", err)
+	}
+	return r, nil
+}
+
+// enter marks a new stage and refreshes the run's details in Temporal UI.
+func (r *run) enter(ctx workflow.Context, stage string) {
+	r.stage = stage
+	workflow.SetCurrentDetails(ctx, r.details())
+}
+
+func (r *run) fail(what string, err error) {
+	r.errs = append(r.errs, fmt.Sprintf("%s: %s", what, rootMessage(err)))
+}
+
+// rootMessage strips Temporal's activity wrapper so the summary shows the vendor's words.
+func rootMessage(err error) string {
+	var ae *temporal.ApplicationError
+	if errors.As(err, &ae) {
+		return ae.Error()
+	}
+	return err.Error()
+}
+
+func (r *run) start(ctx workflow.Context) error {
+	r.enter(ctx, "start")
+	return workflow.ExecuteActivity(bookkeepingOptions(ctx, "record run start"), a.StartRun,
+		activities.StartRunInput{Run: r.sum.WorkflowID, Kind: r.sum.Kind, StartedAt: r.sum.StartedAt}).Get(ctx, nil)
+}
+
+func (r *run) plan(ctx workflow.Context, in activities.PlanInput) (*activities.PlanResult, error) {
+	var p activities.PlanResult
+	err := workflow.ExecuteActivity(bookkeepingOptions(ctx, "plan "+in.Kind), a.Plan, in).Get(ctx, &p)
+	return &p, err
+}
+
+// extract runs one Extract per source in parallel. A failed source is reported and skipped; its
+// earlier data stays in the store. It returns the sources that succeeded and their watermarks.
+func (r *run) extract(ctx workflow.Context, sources []string, full bool) ([]string, []activities.WatermarkUpdate) {
+	r.enter(ctx, "extract")
+	results := make([]*activities.ExtractResult, len(sources))
+	errs := make([]error, len(sources))
+	wg := workflow.NewWaitGroup(ctx)
+	for i, src := range sources {
+		wg.Add(1)
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			defer wg.Done()
+			results[i], errs[i] = extractOne(ctx, r.sum.WorkflowID, src, full)
+		})
+	}
+	wg.Wait(ctx)
+	var ok []string
+	var marks []activities.WatermarkUpdate
+	for i, src := range sources {
+		if errs[i] != nil {
+			r.fail("source "+src, errs[i])
+			r.sum.Sources[src] = summary.Source{Error: rootMessage(errs[i]), ByKind: map[string]int{}}
+			continue
+		}
+		res := results[i]
+		s := summary.Source{Extracted: res.Extracted, ByKind: res.ByKind, Pages: res.Pages, Retries: res.Retries,
+			Requests: res.Requests, Throttled: res.Throttled, QuotaWaits: res.QuotaWaits, Mode: res.Mode}
+		if !res.Since.IsZero() {
+			s.Since = res.Since.UTC().Format(time.RFC3339)
+		}
+		for _, w := range res.Watermarks {
+			if t := w.Value.UTC().Format(time.RFC3339); t > s.Watermark {
+				s.Watermark = t
+			}
+		}
+		r.sum.Sources[src] = s
+		ok = append(ok, src)
+		marks = append(marks, res.Watermarks...)
+	}
+	workflow.SetCurrentDetails(ctx, r.details())
+	return ok, marks
+}
+
+// extractOne runs Extract for one source, sleeping on a durable timer whenever the vendor's quota is
+// exhausted and resuming from the returned checkpoint.
+func extractOne(ctx workflow.Context, run, source string, full bool) (*activities.ExtractResult, error) {
+	in := activities.ExtractInput{Run: run, Source: source, Full: full}
+	for waits := 0; ; waits++ {
+		var res activities.ExtractResult
+		err := workflow.ExecuteActivity(extractOptions(ctx, source), a.Extract, in).Get(ctx, &res)
+		var ae *temporal.ApplicationError
+		if err == nil || !errors.As(err, &ae) || ae.Type() != activities.ErrTypeQuotaExhausted || waits >= maxQuotaWaits {
+			if err != nil {
+				return nil, err
+			}
+			return &res, nil
+		}
+		var w activities.QuotaWait
+		if derr := ae.Details(&w); derr != nil {
+			return nil, fmt.Errorf("read quota wait of %s: %w (after %v)", source, derr, err)
+		}
+		workflow.GetLogger(ctx).Info("quota exhausted; sleeping until it resets", "source", source, "resume_at", w.ResumeAt)
+		if d := w.ResumeAt.Sub(workflow.Now(ctx)); d > 0 {
+			if serr := workflow.Sleep(ctx, d); serr != nil {
+				return nil, serr
+			}
+		}
+		in.Resume = &w.Checkpoint
+	}
+}
+
+// cleanse cleanses the extracted sources, then advances their watermarks: only committed data moves them.
+func (r *run) cleanse(ctx workflow.Context, sources []string, marks []activities.WatermarkUpdate) error {
+	r.enter(ctx, "cleanse")
+	var res activities.CleanseResult
+	if err := workflow.ExecuteActivity(computeOptions(ctx, "cleanse "+strings.Join(sources, ", ")), a.Cleanse,
+		activities.CleanseInput{Run: r.sum.WorkflowID, Sources: sources}).Get(ctx, &res); err != nil {
+		return err
+	}
+	r.sum.Cleanse = res
+	return workflow.ExecuteActivity(bookkeepingOptions(ctx, "advance watermarks"), a.CommitWatermarks,
+		activities.CommitWatermarksInput{Run: r.sum.WorkflowID, Watermarks: marks}).Get(ctx, nil)
+}
+
+func (r *run) resolve(ctx workflow.Context) error {
+	r.enter(ctx, "resolve")
+	var res activities.ResolveResult
+	if err := workflow.ExecuteActivity(computeOptions(ctx, "resolve identities"), a.Resolve,
+		activities.ResolveInput{Run: r.sum.WorkflowID}).Get(ctx, &res); err != nil {
+		return err
+	}
+	r.sum.Identity = res
+	return nil
+}
+
+func (r *run) segment(ctx workflow.Context) error {
+	r.enter(ctx, "segment")
+	var res activities.SegmentResult
+	if err := workflow.ExecuteActivity(computeOptions(ctx, "compute segments"), a.Segment,
+		activities.SegmentInput{Run: r.sum.WorkflowID, AsOf: workflow.Now(ctx).UTC()}).Get(ctx, &res); err != nil {
+		return err
+	}
+	for name, s := range res.Segments {
+		r.sum.Segments[name] = s
+	}
+	return nil
+}
+
+// push syncs every destination in parallel; each has its own retries, so one slow or failing
+// vendor never holds up the others.
+func (r *run) push(ctx workflow.Context, dests []string, segments []string, addOnly bool) {
+	r.enter(ctx, "push")
+	results := make([]activities.PushResult, len(dests))
+	errs := make([]error, len(dests))
+	wg := workflow.NewWaitGroup(ctx)
+	for i, d := range dests {
+		wg.Add(1)
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			defer wg.Done()
+			errs[i] = workflow.ExecuteActivity(pushOptions(ctx, d), a.Push,
+				activities.PushInput{Run: r.sum.WorkflowID, Destination: d, Segments: segments, AddOnly: addOnly}).Get(ctx, &results[i])
+		})
+	}
+	wg.Wait(ctx)
+	for i, d := range dests {
+		if errs[i] != nil {
+			r.fail("destination "+d, errs[i])
+			results[i].Error = rootMessage(errs[i])
+		}
+		r.sum.Destinations[d] = results[i]
+	}
+}
+
+// finish records the outcome and returns the summary, or a RunFailed error carrying it.
+func (r *run) finish(ctx workflow.Context, fatal error) (summary.Run, error) {
+	if fatal != nil {
+		r.fail(r.stage, fatal)
+	}
+	r.sum.FinishedAt = workflow.Now(ctx).UTC()
+	r.sum.Status = summary.StatusCompleted
+	if len(r.errs) > 0 {
+		r.sum.Status = summary.StatusFailed
+		r.sum.Error = strings.Join(r.errs, "; ")
+	}
+	r.stage = "done"
+	workflow.SetCurrentDetails(ctx, r.details())
+	// Record the outcome even when the run was cancelled.
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	if err := workflow.ExecuteActivity(bookkeepingOptions(dctx, "record run summary"), a.FinishRun, r.sum).Get(dctx, nil); err != nil {
+		workflow.GetLogger(ctx).Error("could not store the run summary", "error", err)
+	}
+	if r.sum.Status == summary.StatusFailed {
+		return r.sum, temporal.NewNonRetryableApplicationError(r.sum.Error, "RunFailed", nil, r.sum)
+	}
+	return r.sum, nil
+}
+
+// details renders the live run state as markdown for Temporal UI's "current details".
+func (r *run) details() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s** — stage: `%s`\n\n", r.sum.Kind, r.stage)
+	if len(r.sum.Sources) > 0 {
+		b.WriteString("| source | extracted | mode | pages | retries |\n|---|---|---|---|---|\n")
+		for _, name := range sortedKeys(r.sum.Sources) {
+			s := r.sum.Sources[name]
+			mode := s.Mode
+			if s.Error != "" {
+				mode = "FAILED: " + s.Error
+			}
+			fmt.Fprintf(&b, "| %s | %d | %s | %d | %d |\n", name, s.Extracted, mode, s.Pages, s.Retries)
+		}
+		b.WriteString("\n")
+	}
+	c := r.sum.Cleanse
+	if c.Accepted+c.Quarantined > 0 {
+		fmt.Fprintf(&b, "cleanse: %d accepted, %d quarantined\n\n", c.Accepted, c.Quarantined)
+	}
+	if r.sum.Identity.Records > 0 {
+		fmt.Fprintf(&b, "identity: %d records → %d profiles\n\n", r.sum.Identity.Records, r.sum.Identity.Profiles)
+	}
+	if len(r.sum.Destinations) > 0 {
+		b.WriteString("| destination | added | updated | removed | failed | skipped (consent) |\n|---|---|---|---|---|---|\n")
+		for _, name := range sortedKeys(r.sum.Destinations) {
+			d := r.sum.Destinations[name]
+			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d |\n", name, d.Added, d.Updated, d.Removed, d.Failed, d.SkippedNoConsent)
+		}
+	}
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
