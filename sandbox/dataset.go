@@ -285,7 +285,7 @@ func (g *generator) junk(vendor, prefix string) []Contact {
 	return []Contact{
 		mk("placeholder_email", "test@example.com", "", "Test", "User"),
 		mk("disposable_email", fmt.Sprintf("promo%d@mailinator.com", n), "", "Free", "Stuff"),
-		mk("role_email", "noreply@"+vendor+"-store.example.com", "", "", ""),
+		mk("noreply_email", "noreply@"+vendor+"-store.example.com", "", "", ""),
 		mk("placeholder_phone", "", "0000000000", "Anon", ""),
 		mk("no_identifier", "", "", "Walk-in", "Customer"),
 		mk("invalid_email", "john.at.gmail.com", "", "John", "Broken"),
