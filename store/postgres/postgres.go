@@ -1,0 +1,47 @@
+// Package postgres opens the PostgreSQL store (pgx through its database/sql driver).
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/cdpflow/cdpflow/store/sqlstore"
+)
+
+// maxConns caps the connection pool.
+const maxConns = 10
+
+// Open connects to PostgreSQL and applies migrations (in one transaction under an advisory lock, so
+// workers starting together apply them once). dsn is a libpq URL or key=value string; the schema is
+// the first in the connection's search_path (e.g. "...?options=-c%20search_path%3Dcdp").
+func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if !strings.Contains(dsn, "default_query_exec_mode") {
+		// Describe statements once and cache that on the client, but do not keep server-side
+		// prepared statements: batched INSERTs come in many sizes and big prepared statements cost
+		// server memory on every connection.
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns / 2)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	db.SetConnMaxLifetime(time.Hour)
+	if err := db.PingContext(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("open postgres %s@%s/%s: %w", cfg.User, cfg.Host, cfg.Database, err), db.Close())
+	}
+	s, err := sqlstore.New(ctx, sqlstore.Postgres, db, db)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open postgres %s@%s/%s: %w", cfg.User, cfg.Host, cfg.Database, err), db.Close())
+	}
+	return s, nil
+}

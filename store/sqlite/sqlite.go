@@ -1,0 +1,134 @@
+// Package sqlite opens the embedded SQLite store (modernc.org/sqlite, pure Go).
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/cdpflow/cdpflow/store/sqlstore"
+)
+
+// DefaultDSN is the database used when Open gets an empty DSN.
+const DefaultDSN = "file:.cdpflow/cdpflow.db"
+
+// busyTimeoutMS is how long a connection waits for another process's lock before SQLITE_BUSY.
+const busyTimeoutMS = 10000
+
+// readers is the size of the read pool of a file database.
+const readers = 4
+
+// Open opens (creating if needed) a SQLite database and applies migrations.
+//
+// dsn is a path or a file: URI ("" = DefaultDSN); the parent directory of a file database is
+// created. A file database runs in WAL mode with synchronous=NORMAL, one writer connection (so
+// concurrent activities queue in-process instead of failing with SQLITE_BUSY; writes begin
+// IMMEDIATE) and a small pool of read-only connections. An in-memory DSN (":memory:",
+// "file::memory:", mode=memory, vfs=memdb) uses one connection for everything, so the database
+// lives as long as the store.
+func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
+	if dsn == "" {
+		dsn = DefaultDSN
+	}
+	if isMemory(dsn) {
+		db, err := openPool(ctx, withParams(dsn, "_txlock=immediate"), 1)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+		s, err := sqlstore.New(ctx, sqlstore.SQLite, db, nil)
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", dsn, err), db.Close())
+		}
+		return s, nil
+	}
+
+	if p := filePath(dsn); p != "" {
+		if dir := filepath.Dir(p); dir != "" && dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("open sqlite %s: create directory: %w", dsn, err)
+			}
+		}
+	}
+	busy := fmt.Sprintf("_pragma=busy_timeout(%d)", busyTimeoutMS)
+	w, err := openPool(ctx, withParams(dsn, busy, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)",
+		"_pragma=foreign_keys(0)", "_txlock=immediate"), 1)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	// The writer has switched the file to WAL (persistent) before any reader connects.
+	r, err := openPool(ctx, withParams(dsn, busy, "_pragma=query_only(1)"), readers)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", dsn, err), w.Close())
+	}
+	s, err := sqlstore.New(ctx, sqlstore.SQLite, w, r)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", dsn, err), r.Close(), w.Close())
+	}
+	return s, nil
+}
+
+// openPool opens a pool of at most n connections that are never closed for idleness (an in-memory
+// database dies with its last connection) and checks that it works.
+func openPool(ctx context.Context, dsn string, n int) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	if err := db.PingContext(ctx); err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	return db, nil
+}
+
+// isMemory reports whether dsn names an in-memory database.
+func isMemory(dsn string) bool {
+	if dsn == ":memory:" || strings.HasPrefix(dsn, ":memory:?") || strings.HasPrefix(dsn, "file::memory:") {
+		return true
+	}
+	_, query, _ := strings.Cut(dsn, "?")
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return false
+	}
+	return q.Get("mode") == "memory" || q.Get("vfs") == "memdb"
+}
+
+// filePath returns the file system path of a file database DSN ("" if there is none).
+func filePath(dsn string) string {
+	p, _, _ := strings.Cut(dsn, "?")
+	if rest, ok := strings.CutPrefix(p, "file:"); ok {
+		p = rest
+		if strings.HasPrefix(p, "//") { // file://[host]/path
+			p = p[2:]
+			if i := strings.IndexByte(p, '/'); i >= 0 {
+				p = p[i:]
+			} else {
+				return ""
+			}
+		}
+		if u, err := url.PathUnescape(p); err == nil {
+			p = u
+		}
+	}
+	return p
+}
+
+// withParams appends query parameters to a DSN.
+func withParams(dsn string, params ...string) string {
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + strings.Join(params, "&")
+}

@@ -1,0 +1,133 @@
+// Clean records: current state per (source, id), kept across runs; runs only upsert.
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cdpflow/cdpflow/record"
+)
+
+var (
+	customersSpec = insertSpec{
+		table:  "customers",
+		cols:   []string{"source", "id", "last_run", "data"},
+		suffix: "ON CONFLICT (source, id) DO UPDATE SET last_run = excluded.last_run, data = excluded.data",
+	}
+	ordersSpec = insertSpec{
+		table: "orders",
+		cols:  []string{"source", "id", "customer_id", "email", "last_run", "data"},
+		suffix: "ON CONFLICT (source, id) DO UPDATE SET customer_id = excluded.customer_id, email = excluded.email, " +
+			"last_run = excluded.last_run, data = excluded.data",
+	}
+	engagementsSpec = insertSpec{
+		table:  "engagements",
+		cols:   []string{"source", "id", "last_run", "data"},
+		suffix: "ON CONFLICT (source, id) DO UPDATE SET last_run = excluded.last_run, data = excluded.data",
+	}
+)
+
+// upsertClean writes records into a clean table in one transaction; extra adds the columns between
+// id and last_run (orders' customer_id and email).
+func upsertClean[T any](ctx context.Context, s *Store, run string, spec insertSpec, recs []T, key func(T) record.RecordKey, extra func(T) []any) error {
+	if run == "" {
+		return fmt.Errorf("upsert %s: empty run", spec.table)
+	}
+	if len(recs) == 0 {
+		return nil
+	}
+	idx := lastByKey(recs, func(r T) string { k := key(r); return joinKey(k.Source, k.ID) })
+	err := s.insertAll(ctx, spec, len(idx), func(i int, args []any) ([]any, error) {
+		r := recs[idx[i]]
+		data, err := jsonArg(r)
+		if err != nil {
+			return nil, err
+		}
+		k := key(r)
+		args = append(args, k.Source, k.ID)
+		if extra != nil {
+			args = append(args, extra(r)...)
+		}
+		return append(args, run, data), nil
+	})
+	if err != nil {
+		return fmt.Errorf("upsert %s: %w", spec.table, err)
+	}
+	return nil
+}
+
+// UpsertCustomers writes clean customers; customers not in recs are kept.
+func (s *Store) UpsertCustomers(ctx context.Context, run string, recs []record.Customer) error {
+	return upsertClean(ctx, s, run, customersSpec, recs, record.Customer.Key, nil)
+}
+
+// UpsertOrders writes clean orders; orders not in recs are kept.
+func (s *Store) UpsertOrders(ctx context.Context, run string, recs []record.Order) error {
+	return upsertClean(ctx, s, run, ordersSpec, recs, record.Order.Key, func(o record.Order) []any {
+		return []any{o.CustomerID, o.Email}
+	})
+}
+
+// UpsertEngagements writes clean engagement rows; rows not in recs are kept.
+func (s *Store) UpsertEngagements(ctx context.Context, run string, recs []record.Engagement) error {
+	return upsertClean(ctx, s, run, engagementsSpec, recs, record.Engagement.Key, nil)
+}
+
+func scanClean[T any](ctx context.Context, s *Store, table string, fn func(T) error) error {
+	return scanPages(ctx, s, pageQuery{
+		name: "scan " + table,
+		cols: "source, id, data",
+		from: table,
+		key:  []string{"source", "id"},
+	}, decodeKeyed[T], fn)
+}
+
+// ScanCustomers visits clean customers by (source, id).
+func (s *Store) ScanCustomers(ctx context.Context, fn func(record.Customer) error) error {
+	return scanClean(ctx, s, "customers", fn)
+}
+
+// ScanOrders visits clean orders by (source, id).
+func (s *Store) ScanOrders(ctx context.Context, fn func(record.Order) error) error {
+	return scanClean(ctx, s, "orders", fn)
+}
+
+// ScanEngagements visits clean engagement rows by (source, id).
+func (s *Store) ScanEngagements(ctx context.Context, fn func(record.Engagement) error) error {
+	return scanClean(ctx, s, "engagements", fn)
+}
+
+// ChangedCustomers lists the keys of clean customers last written by run, by (source, id).
+func (s *Store) ChangedCustomers(ctx context.Context, run string) ([]record.RecordKey, error) {
+	rows, err := s.query(ctx, s.r, `SELECT source, id FROM customers WHERE last_run = ? ORDER BY source, id`, run)
+	if err != nil {
+		return nil, fmt.Errorf("changed customers: %w", err)
+	}
+	defer rows.Close()
+	var keys []record.RecordKey
+	for rows.Next() {
+		var k record.RecordKey
+		if err := rows.Scan(&k.Source, &k.ID); err != nil {
+			return nil, fmt.Errorf("changed customers: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("changed customers: %w", err)
+	}
+	return keys, nil
+}
+
+// CountCustomers counts clean customers.
+func (s *Store) CountCustomers(ctx context.Context) (int, error) {
+	return s.count(ctx, "customers")
+}
+
+// count counts the rows of a table.
+func (s *Store) count(ctx context.Context, table string) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count %s: %w", table, err)
+	}
+	return n, nil
+}

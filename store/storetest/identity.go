@@ -1,0 +1,153 @@
+// Conformance tests: identity (profiles, links, merges).
+package storetest
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/store"
+)
+
+func link(source, id, profile string) store.Link {
+	return store.Link{Record: record.RecordKey{Source: source, ID: id}, ProfileID: profile, Evidence: json.RawMessage(`{"rule":"email"}`)}
+}
+
+func linkKeys(ls []store.Link) []string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = l.ProfileID + ":" + l.Record.String()
+	}
+	return out
+}
+
+func testIdentity(t *testing.T, s store.Store) {
+	ctx := ctxOf(t)
+	p1 := store.Profile{ID: "p1", Golden: customer("crm", "a", "a@x.io"), Lineage: json.RawMessage(`{"email":"crm/a"}`), Members: 2}
+	p2 := store.Profile{ID: "p2", Golden: customer("crm", "b", "b@x.io"), Members: 1}
+
+	t.Run("WriteAndRead", func(t *testing.T) {
+		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{
+			Run:      "run1",
+			Profiles: []store.Profile{p2, p1},
+			Links:    []store.Link{link("shop", "x", "p1"), link("crm", "b", "p2"), link("crm", "a", "p1")},
+		}))
+		got, err := s.GetProfile(ctx, "p1")
+		require.NoError(t, err)
+		require.Equal(t, "p1", got.ID)
+		require.Equal(t, p1.Golden, got.Golden)
+		require.JSONEq(t, string(p1.Lineage), string(got.Lineage))
+		require.Equal(t, 2, got.Members)
+		require.Equal(t, "run1", got.Run, "an empty profile run takes the write's run")
+
+		_, err = s.GetProfile(ctx, "nope")
+		require.ErrorIs(t, err, store.ErrNotFound)
+
+		n, err := s.CountProfiles(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 2, n)
+
+		profiles := collect(t, func(fn func(store.Profile) error) error { return s.ScanProfiles(ctx, fn) })
+		require.Len(t, profiles, 2)
+		require.Equal(t, "p1", profiles[0].ID)
+		require.Equal(t, "p2", profiles[1].ID)
+
+		links := collect(t, func(fn func(store.Link) error) error { return s.ScanLinks(ctx, fn) })
+		require.Equal(t, []string{"p1:crm/a", "p1:shop/x", "p2:crm/b"}, linkKeys(links))
+		require.JSONEq(t, `{"rule":"email"}`, string(links[0].Evidence))
+		require.Equal(t, "run1", links[0].Run)
+
+		pl, err := s.ProfileLinks(ctx, "p1")
+		require.NoError(t, err)
+		require.Equal(t, []string{"p1:crm/a", "p1:shop/x"}, linkKeys(pl))
+		pl, err = s.ProfileLinks(ctx, "nope")
+		require.NoError(t, err)
+		require.Empty(t, pl)
+	})
+
+	merge := store.IdentityWrite{
+		Run:            "run2",
+		Profiles:       []store.Profile{{ID: "p1", Golden: p1.Golden, Members: 3}},
+		DeleteProfiles: []string{"p2"},
+		Links:          []store.Link{link("crm", "b", "p1")},
+		Merges:         []store.Merge{{From: "p2", Into: "p1", Reason: "same email", At: base.Add(time.Hour)}},
+	}
+	t.Run("MergeDeletesAndRepoints", func(t *testing.T) {
+		require.NoError(t, s.WriteIdentity(ctx, merge))
+		require.NoError(t, s.WriteIdentity(ctx, merge), "a retried write is harmless")
+
+		_, err := s.GetProfile(ctx, "p2")
+		require.ErrorIs(t, err, store.ErrNotFound)
+		got, err := s.GetProfile(ctx, "p1")
+		require.NoError(t, err)
+		require.Equal(t, 3, got.Members)
+		require.Equal(t, "run2", got.Run)
+		require.Empty(t, got.Lineage)
+
+		pl, err := s.ProfileLinks(ctx, "p1")
+		require.NoError(t, err)
+		require.Equal(t, []string{"p1:crm/a", "p1:crm/b", "p1:shop/x"}, linkKeys(pl))
+
+		ms, err := s.Merges(ctx, "p1")
+		require.NoError(t, err)
+		require.Len(t, ms, 1, "the retry did not duplicate the merge")
+		require.Equal(t, "p2", ms[0].From)
+		require.Equal(t, "p1", ms[0].Into)
+		require.Equal(t, "same email", ms[0].Reason)
+		require.Equal(t, "run2", ms[0].Run)
+		requireTime(t, base.Add(time.Hour), ms[0].At, "merge at")
+		ms2, err := s.Merges(ctx, "p2")
+		require.NoError(t, err)
+		require.Equal(t, ms, ms2, "merges out of a profile are listed too")
+	})
+	t.Run("MergesOldestFirst", func(t *testing.T) {
+		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{
+			Run:      "run3",
+			Profiles: []store.Profile{{ID: "p3", Golden: customer("shop", "y", "")}},
+			Links:    []store.Link{link("shop", "y", "p3")},
+		}))
+		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{
+			Run:            "run4",
+			DeleteProfiles: []string{"p3"},
+			Links:          []store.Link{link("shop", "y", "p1")},
+			Merges:         []store.Merge{{From: "p3", Into: "p1", Reason: "phone", At: base}}, // older than the p2 merge
+		}))
+		ms, err := s.Merges(ctx, "p1")
+		require.NoError(t, err)
+		require.Len(t, ms, 2)
+		require.Equal(t, "p3", ms[0].From)
+		require.Equal(t, "p2", ms[1].From)
+		ms, err = s.Merges(ctx, "nope")
+		require.NoError(t, err)
+		require.Empty(t, ms)
+	})
+	t.Run("DeleteLinks", func(t *testing.T) {
+		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run5", DeleteLinks: []record.RecordKey{{Source: "shop", ID: "x"}, {Source: "gone", ID: "never"}}}))
+		pl, err := s.ProfileLinks(ctx, "p1")
+		require.NoError(t, err)
+		require.Equal(t, []string{"p1:crm/a", "p1:crm/b", "p1:shop/y"}, linkKeys(pl))
+	})
+	t.Run("Transactional", func(t *testing.T) {
+		// Deleting p1 while links still point at it is refused, and nothing of the write remains.
+		err := s.WriteIdentity(ctx, store.IdentityWrite{
+			Run:            "run6",
+			Profiles:       []store.Profile{{ID: "p9", Golden: customer("crm", "z", "")}},
+			Links:          []store.Link{link("crm", "z", "p9")},
+			DeleteProfiles: []string{"p1"},
+		})
+		require.Error(t, err)
+		_, err = s.GetProfile(ctx, "p9")
+		require.ErrorIs(t, err, store.ErrNotFound)
+		_, err = s.GetProfile(ctx, "p1")
+		require.NoError(t, err)
+		pl, err := s.ProfileLinks(ctx, "p9")
+		require.NoError(t, err)
+		require.Empty(t, pl)
+		n, err := s.CountProfiles(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+	})
+}
