@@ -113,6 +113,7 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		t.auth(req)
 	}
 	t.stats.Requests.Add(1)
+	sent := time.Now()
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -123,7 +124,8 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if t.pace != nil {
 		if d := t.pace(resp.Header); d > 0 {
 			t.mu.Lock()
-			if nb := time.Now().Add(d); nb.After(t.notBefore) {
+			// the pause counts from when this request was sent, so the round trip is not added to it
+			if nb := sent.Add(d); nb.After(t.notBefore) {
 				t.notBefore = nb
 			}
 			t.mu.Unlock()

@@ -23,6 +23,7 @@ type Vendor struct {
 	RetryDelay func(h http.Header, body []byte) time.Duration
 	// Pace inspects every response's usage headers and returns how long to pause before the next
 	// request (0 for no pause), e.g. when X-Shopify-Shop-Api-Call-Limit shows the bucket nearly full.
+	// The pause counts from when the request that received these headers was sent.
 	Pace func(h http.Header) time.Duration
 }
 

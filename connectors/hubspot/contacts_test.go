@@ -1,0 +1,409 @@
+// Tests of HubSpot contact paging against the sandbox: full, incremental, cap, faults, resume, auth.
+package hubspot
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/httpx"
+	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/sandbox"
+)
+
+const testToken = "hs-test-token"
+
+func startSandbox(t testing.TB, people int) *sandbox.Sandbox {
+	t.Helper()
+	sb, err := sandbox.Start(sandbox.ServerOptions{Dataset: sandbox.Generate(sandbox.Options{People: people}),
+		Only: []string{sandbox.HubSpot}, Token: testToken})
+	require.NoError(t, err)
+	t.Cleanup(sb.Close)
+	return sb
+}
+
+func newSource(t testing.TB, sb *sandbox.Sandbox, mod func(*Config)) *Source {
+	t.Helper()
+	cfg := Config{Name: "crm", BaseURL: sb.URLs[sandbox.HubSpot], Token: testToken, PageSize: 50, SearchPageSize: 50}
+	if mod != nil {
+		mod(&cfg)
+	}
+	src, err := New(cfg)
+	require.NoError(t, err)
+	return src
+}
+
+type syncResult struct {
+	customers []record.Customer
+	cursors   []string // cursors[i] is the cursor page i was fetched with
+	pages     []connectors.Page
+	errs      []error // retryable errors survived by re-calling with the same cursor
+}
+
+// syncAll pages through one kind, re-calling with the same cursor after a retryable error, as the
+// activity does.
+func syncAll(t testing.TB, src connectors.Source, since time.Time) syncResult {
+	t.Helper()
+	var res syncResult
+	cur := ""
+	for i := 0; i < 10000; i++ {
+		page, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: cur, Since: since})
+		if err != nil {
+			he, ok := httpx.AsError(err)
+			require.Truef(t, ok && he.Retryable(), "non-retryable error: %v", err)
+			res.errs = append(res.errs, err)
+			require.Less(t, len(res.errs), 20, "too many errors: %v", err)
+			continue
+		}
+		res.cursors = append(res.cursors, cur)
+		res.pages = append(res.pages, page)
+		res.customers = append(res.customers, page.Customers...)
+		if page.Done {
+			return res
+		}
+		require.NotEmpty(t, page.Next)
+		cur = page.Next
+	}
+	t.Fatal("sync did not finish")
+	return res
+}
+
+func ids(cs []record.Customer) []string {
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, c.SourceID)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// wantIDs lists the live dataset contacts with UpdatedAt >= since.
+func wantIDs(sb *sandbox.Sandbox, since time.Time) []string {
+	ds, release := sb.Data()
+	defer release()
+	var out []string
+	for _, c := range ds.Sources[sandbox.HubSpot].Contacts {
+		if !c.Archived && !c.UpdatedAt.Before(since) {
+			out = append(out, c.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestSource_FetchPage_FullSync(t *testing.T) {
+	sb := startSandbox(t, 300)
+	var archived string
+	sb.Update(func(ds *sandbox.Dataset) {
+		cs := ds.Sources[sandbox.HubSpot].Contacts
+		cs[7].Archived = true
+		archived = cs[7].ID
+	})
+	tests := []struct {
+		name     string
+		pageSize int
+	}{{"page size 50", 50}, {"page size 100", 100}, {"page size 7", 7}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := newSource(t, sb, func(c *Config) { c.PageSize = tt.pageSize })
+			res := syncAll(t, src, time.Time{})
+			got := ids(res.customers)
+			assert.Equal(t, wantIDs(sb, time.Time{}), got, "every live contact exactly once")
+			assert.NotContains(t, got, archived, "archived contacts are not listed")
+			assert.Greater(t, len(res.pages), 1)
+			for i, p := range res.pages {
+				assert.Equal(t, 1, p.Requests, "page %d", i)
+				if !p.Done {
+					assert.Len(t, p.Customers, tt.pageSize, "page %d", i)
+				}
+			}
+		})
+	}
+}
+
+func TestSource_FetchPage_Incremental(t *testing.T) {
+	sb := startSandbox(t, 400)
+	ds, release := sb.Data()
+	cs := ds.Sources[sandbox.HubSpot].Contacts
+	since := cs[len(cs)/2].UpdatedAt // contacts are sorted by UpdatedAt
+	release()
+
+	// Touch a few old contacts so they fall inside the window, and give a run of contacts one
+	// shared timestamp that straddles page boundaries.
+	touched := map[string]bool{}
+	tie := since.Add(time.Hour)
+	sb.Update(func(ds *sandbox.Dataset) {
+		cs := ds.Sources[sandbox.HubSpot].Contacts
+		for i := 0; i < 15; i++ {
+			cs[i*3].UpdatedAt = since.Add(time.Duration(i) * time.Minute)
+			touched[cs[i*3].ID] = true
+		}
+		for i := 100; i < 180; i++ {
+			cs[i].UpdatedAt = tie
+		}
+	})
+
+	tests := []struct {
+		name string
+		mod  func(*Config)
+	}{
+		{"keyset restart every page", nil},
+		{"offset paging within a 10000 window", func(c *Config) { c.RestartSearchAfter = 10000 }},
+		{"restart every other page", func(c *Config) { c.RestartSearchAfter = 100 }},
+		{"page smaller than the tie group", func(c *Config) { c.SearchPageSize = 20 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := newSource(t, sb, tt.mod)
+			res := syncAll(t, src, since)
+			got := ids(res.customers)
+			assert.Equal(t, wantIDs(sb, since), got, "exactly the contacts modified at or after since, once each")
+			for id := range touched {
+				assert.Contains(t, got, id)
+			}
+			for _, c := range res.customers {
+				assert.False(t, c.UpdatedAt.Before(since), "contact %s updated %s before since", c.SourceID, c.UpdatedAt)
+			}
+		})
+	}
+}
+
+func TestSource_FetchPage_ModifiedDuringSync(t *testing.T) {
+	// Keyset paging (the default) loses nothing when a contact already returned is modified while
+	// the sync pages: it moves behind the cursor instead of shifting every later offset.
+	sb := startSandbox(t, 300)
+	since := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	want := wantIDs(sb, since)
+	src := newSource(t, sb, nil)
+	var got []record.Customer
+	cur := ""
+	for i := 0; ; i++ {
+		p, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: cur, Since: since})
+		require.NoError(t, err)
+		got = append(got, p.Customers...)
+		if i == 0 {
+			moved := p.Customers[3].SourceID
+			sb.Update(func(ds *sandbox.Dataset) {
+				for j, c := range ds.Sources[sandbox.HubSpot].Contacts {
+					if c.ID == moved {
+						ds.Sources[sandbox.HubSpot].Contacts[j].UpdatedAt = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+					}
+				}
+			})
+		}
+		if p.Done {
+			break
+		}
+		cur = p.Next
+	}
+	seen := map[string]int{}
+	for _, c := range got {
+		seen[c.SourceID]++
+	}
+	for _, id := range want {
+		assert.Positive(t, seen[id], "contact %s skipped", id)
+	}
+	assert.Len(t, seen, len(want))
+	assert.Len(t, got, len(want)+1, "only the modified contact comes twice (old and new version)")
+}
+
+func TestSource_FetchPage_SearchCap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates over 10,000 contacts")
+	}
+	sb := startSandbox(t, 14500)
+	since := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	require.Greater(t, len(wantIDs(sb, since)), searchCap, "dataset must exceed the search cap")
+	tests := []struct {
+		name string
+		mod  func(*Config)
+	}{
+		{"offset paging restarts before the cap", func(c *Config) { c.SearchPageSize = 200; c.RestartSearchAfter = 10000 }},
+		{"keyset", func(c *Config) { c.SearchPageSize = 200 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := newSource(t, sb, tt.mod)
+			res := syncAll(t, src, since)
+			assert.Empty(t, res.errs)
+			assert.Equal(t, wantIDs(sb, since), ids(res.customers))
+			var deepest, restarts int
+			for _, cur := range res.cursors[1:] {
+				c, err := decodeCursor(cur, since)
+				require.NoError(t, err)
+				deepest = max(deepest, c.Search.After)
+				if c.Search.After == 0 {
+					restarts++
+				}
+			}
+			assert.LessOrEqual(t, deepest+200, searchCap, "never asks beyond the cap")
+			assert.Positive(t, restarts)
+			t.Logf("%d pages, deepest offset %d, %d restarts", len(res.pages), deepest, restarts)
+		})
+	}
+}
+
+func TestSource_FetchPage_TieBeyondCap(t *testing.T) {
+	// More contacts sharing one lastmodifieddate than a search can page through is reported, not looped on.
+	if testing.Short() {
+		t.Skip("generates over 10,000 contacts")
+	}
+	sb := startSandbox(t, 14500)
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	sb.Update(func(ds *sandbox.Dataset) {
+		for i := range ds.Sources[sandbox.HubSpot].Contacts {
+			ds.Sources[sandbox.HubSpot].Contacts[i].UpdatedAt = at
+		}
+	})
+	src := newSource(t, sb, func(c *Config) { c.SearchPageSize = 200 })
+	cur := ""
+	var err error
+	for i := 0; i < 100 && err == nil; i++ {
+		var p connectors.Page
+		p, err = src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: cur, Since: at})
+		require.False(t, p.Done && err == nil, "cannot finish")
+		cur = p.Next
+	}
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "share lastmodifieddate")
+}
+
+func TestSource_FetchPage_Faults(t *testing.T) {
+	sb := startSandbox(t, 300)
+	tests := []struct {
+		name       string
+		fault      sandbox.Fault
+		mod        func(*Config)
+		wantErrors bool // the fault surfaces as a retryable error the caller retries
+	}{
+		{"500 retried by the transport", sandbox.Fault{Kind: sandbox.Fault500, Every: 3, Times: 3}, nil, false},
+		{"429 retried by the transport", sandbox.Fault{Kind: sandbox.Fault429, Every: 3, Times: 3}, nil, false},
+		{"slow answer beyond the timeout", sandbox.Fault{Kind: sandbox.FaultSlow, Every: 3, Times: 2, Delay: 2 * time.Second},
+			func(c *Config) { c.Timeout = 300 * time.Millisecond }, false},
+		{"truncated JSON", sandbox.Fault{Kind: sandbox.FaultTruncate, Every: 2, Times: 3}, nil, true},
+		{"500s exhausting the transport retries", sandbox.Fault{Kind: sandbox.Fault500, Times: 4}, nil, true},
+	}
+	for _, mode := range []struct {
+		name  string
+		since time.Time
+	}{{"full", time.Time{}}, {"incremental", time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)}} {
+		for _, tt := range tests {
+			t.Run(mode.name+"/"+tt.name, func(t *testing.T) {
+				sb.Faults.Set(sandbox.HubSpot, tt.fault)
+				defer sb.Faults.Clear(sandbox.HubSpot)
+				src := newSource(t, sb, tt.mod)
+				res := syncAll(t, src, mode.since)
+				assert.Equal(t, wantIDs(sb, mode.since), ids(res.customers))
+				assert.Positive(t, sb.Faults.Fired(sandbox.HubSpot))
+				if tt.wantErrors {
+					assert.NotEmpty(t, res.errs)
+				} else {
+					assert.Empty(t, res.errs)
+				}
+			})
+		}
+	}
+}
+
+func TestSource_FetchPage_Resume(t *testing.T) {
+	sb := startSandbox(t, 300)
+	for _, mode := range []struct {
+		name  string
+		since time.Time
+	}{{"full", time.Time{}}, {"incremental", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}} {
+		t.Run(mode.name, func(t *testing.T) {
+			src := newSource(t, sb, nil)
+			res := syncAll(t, src, mode.since)
+			require.Greater(t, len(res.pages), 2)
+			// a fresh process resumes from any stored cursor and gets the same page
+			again := newSource(t, sb, nil)
+			for i, cur := range res.cursors {
+				p, err := again.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: cur, Since: mode.since})
+				require.NoError(t, err)
+				assert.Equal(t, res.pages[i].Customers, p.Customers, "page %d", i)
+				assert.Equal(t, res.pages[i].Next, p.Next, "page %d", i)
+				assert.Equal(t, res.pages[i].Done, p.Done, "page %d", i)
+			}
+		})
+	}
+}
+
+func TestSource_FetchPage_Unauthorized(t *testing.T) {
+	sb := startSandbox(t, 20)
+	for _, mode := range []struct {
+		name  string
+		since time.Time
+	}{{"list", time.Time{}}, {"search", time.Now()}} {
+		t.Run(mode.name, func(t *testing.T) {
+			src := newSource(t, sb, func(c *Config) { c.Token = "wrong-secret"; c.TokenEnv = "CRM_HUBSPOT_TOKEN" })
+			_, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Since: mode.since})
+			require.Error(t, err)
+			he, ok := httpx.AsError(err)
+			require.True(t, ok)
+			assert.Equal(t, 401, he.Status)
+			assert.False(t, he.Retryable())
+			assert.Equal(t, "INVALID_AUTHENTICATION", he.Code)
+			assert.Contains(t, err.Error(), "$CRM_HUBSPOT_TOKEN")
+			assert.NotContains(t, err.Error(), "wrong-secret")
+			assert.Equal(t, int64(1), src.HTTPStats().Requests.Load(), "no retries")
+		})
+	}
+}
+
+func TestSource_FetchPage_BadRequests(t *testing.T) {
+	sb := startSandbox(t, 20)
+	src := newSource(t, sb, nil)
+	tests := []struct {
+		name string
+		req  connectors.PageRequest
+		want string
+	}{
+		{"unknown kind", connectors.PageRequest{Kind: record.KindOrder}, "no \"orders\" records"},
+		{"foreign cursor", connectors.PageRequest{Kind: record.KindCustomer, Cursor: `{"page_info":"x"}`}, "not a HubSpot contacts cursor"},
+		{"garbage cursor", connectors.PageRequest{Kind: record.KindCustomer, Cursor: "%%%"}, "not a HubSpot contacts cursor"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := src.FetchPage(context.Background(), tt.req)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestNew(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"no token names the variable", Config{TokenEnv: "MY_HS"}, "$MY_HS"},
+		{"no token default variable", Config{}, "$HUBSPOT_TOKEN"},
+		{"page size too large", Config{Token: "x", PageSize: 101}, "page_size"},
+		{"search page size too large", Config{Token: "x", SearchPageSize: 201}, "search_page_size"},
+		{"relative base url", Config{Token: "x", BaseURL: "api.hubapi.com"}, "base_url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.cfg)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+	t.Run("defaults", func(t *testing.T) {
+		s, err := New(Config{Token: "x"})
+		require.NoError(t, err)
+		assert.Equal(t, "hubspot", s.cfg.Name)
+		assert.Equal(t, DefaultBaseURL, s.cfg.BaseURL)
+		assert.Equal(t, 100, s.cfg.PageSize)
+		assert.Equal(t, 200, s.cfg.SearchPageSize)
+		assert.Equal(t, []record.Kind{record.KindCustomer}, s.Kinds())
+		assert.True(t, strings.HasPrefix(strings.Join(s.props, ","), "email,firstname"))
+	})
+}

@@ -1,0 +1,158 @@
+// Package salesforce is the source connector for Salesforce Contacts over the REST query API:
+// a SOQL query ordered by SystemModstamp, paged through nextRecordsUrl.
+//
+// This file holds the Config, the constructor and the Salesforce hooks for the shared HTTP transport.
+package salesforce
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/httpx"
+	"github.com/cdpflow/cdpflow/record"
+)
+
+// Defaults.
+const (
+	DefaultAPIVersion = "v61.0"
+	DefaultTokenEnv   = "SALESFORCE_TOKEN"
+	// DefaultLimitWait is the wait after REQUEST_LIMIT_EXCEEDED. Salesforce sends no Retry-After;
+	// the limit is a rolling 24-hour allowance, so waiting (and trying again) is right, failing is not.
+	DefaultLimitWait = 60 * time.Second
+
+	minBatch, maxBatch = 200, 2000
+)
+
+// Config configures a Salesforce Contact source.
+type Config struct {
+	Name     string // configured source name, goes into record.Source (default "salesforce")
+	BaseURL  string // the instance URL, https://{domain}.my.salesforce.com (required)
+	Token    string // OAuth access token (the secret's value)
+	TokenEnv string // the variable the token came from, named in credential errors (default SALESFORCE_TOKEN)
+
+	RequestsPerSecond float64 // client-side rate limit (0 = unlimited)
+	Burst             int
+
+	// APIVersion is the REST API version path segment (default v61.0; "61.0" is accepted).
+	APIVersion string
+	// BatchSize asks for this many records per page with Sforce-Query-Options (200..2000; 0 leaves
+	// Salesforce's default of 2000). Salesforce treats it as a hint.
+	BatchSize int
+	// LimitWait is the RetryAfter given with REQUEST_LIMIT_EXCEEDED (default 60s).
+	LimitWait time.Duration
+
+	Timeout  time.Duration     // per HTTP attempt (default 30s)
+	RetryMax int               // HTTP-level retries per call (default 2)
+	HTTP     http.RoundTripper // underlying transport (tests)
+}
+
+// Source reads Salesforce Contacts. It implements connectors.Source.
+type Source struct {
+	cfg    Config
+	client *httpx.Client
+}
+
+var (
+	_ connectors.Source        = (*Source)(nil)
+	_ connectors.StatsReporter = (*Source)(nil)
+)
+
+var versionRE = regexp.MustCompile(`^v\d+\.\d$`)
+
+// New validates cfg, fills defaults and builds the HTTP client.
+func New(cfg Config) (*Source, error) {
+	if cfg.Name == "" {
+		cfg.Name = "salesforce"
+	}
+	if cfg.TokenEnv == "" {
+		cfg.TokenEnv = DefaultTokenEnv
+	}
+	if cfg.BaseURL == "" {
+		return nil, fmt.Errorf("salesforce: source %q needs base_url, the instance URL (https://<domain>.my.salesforce.com)", cfg.Name)
+	}
+	if cfg.Token == "" {
+		return nil, fmt.Errorf("salesforce: source %q has no token: set $%s", cfg.Name, cfg.TokenEnv)
+	}
+	if cfg.APIVersion == "" {
+		cfg.APIVersion = DefaultAPIVersion
+	}
+	if !strings.HasPrefix(cfg.APIVersion, "v") {
+		cfg.APIVersion = "v" + cfg.APIVersion
+	}
+	if !versionRE.MatchString(cfg.APIVersion) {
+		return nil, fmt.Errorf("salesforce: source %q: api_version %q is not like v61.0", cfg.Name, cfg.APIVersion)
+	}
+	if cfg.BatchSize != 0 && (cfg.BatchSize < minBatch || cfg.BatchSize > maxBatch) {
+		return nil, fmt.Errorf("salesforce: source %q: batch_size %d is outside %d..%d", cfg.Name, cfg.BatchSize, minBatch, maxBatch)
+	}
+	if cfg.LimitWait <= 0 {
+		cfg.LimitWait = DefaultLimitWait
+	}
+	token := cfg.Token
+	client, err := httpx.New(httpx.Options{
+		Name: cfg.Name, BaseURL: cfg.BaseURL, RetryMax: cfg.RetryMax, Timeout: cfg.Timeout,
+		RequestsPerSecond: cfg.RequestsPerSecond, Burst: cfg.Burst,
+		Auth:   func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) },
+		Hint:   "check the Salesforce access token in $" + cfg.TokenEnv,
+		Vendor: vendorHooks(cfg.LimitWait),
+		Base:   cfg.HTTP,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("salesforce: %w", err)
+	}
+	return &Source{cfg: cfg, client: client}, nil
+}
+
+// Kinds lists what this source produces: contacts as customers.
+func (s *Source) Kinds() []record.Kind { return []record.Kind{record.KindCustomer} }
+
+// HTTPStats exposes the transport's request, retry and throttle counters.
+func (s *Source) HTTPStats() *httpx.Stats { return s.client.Stats }
+
+// Error codes the connector acts on.
+const (
+	codeLimitExceeded  = "REQUEST_LIMIT_EXCEEDED"
+	codeInvalidLocator = "INVALID_QUERY_LOCATOR"
+)
+
+// vendorHooks adapts the transport to Salesforce: JSON-array errors and the 403
+// REQUEST_LIMIT_EXCEEDED throttle signal, which carries no Retry-After.
+func vendorHooks(limitWait time.Duration) httpx.Vendor {
+	return httpx.Vendor{
+		ParseError: parseError,
+		Throttled: func(status int, code string, _ http.Header) bool {
+			return status == http.StatusForbidden && code == codeLimitExceeded
+		},
+		RetryDelay: func(h http.Header, body []byte) time.Duration {
+			if d := httpx.RetryAfterHeader(h); d > 0 {
+				return d
+			}
+			if code, _ := parseError(0, body); code == codeLimitExceeded {
+				return limitWait
+			}
+			return 0
+		},
+	}
+}
+
+// parseError reads Salesforce's error body: a JSON array of {message, errorCode}; a single object
+// and the OAuth {error, error_description} shape are tolerated.
+func parseError(_ int, body []byte) (code, message string) {
+	var list []apiError
+	if json.Unmarshal(body, &list) == nil && len(list) > 0 {
+		return list[0].ErrorCode, list[0].Message
+	}
+	var one apiError
+	if json.Unmarshal(body, &one) == nil {
+		if one.ErrorCode != "" || one.Message != "" {
+			return one.ErrorCode, one.Message
+		}
+		return one.Error, one.ErrorDescription
+	}
+	return "", ""
+}
