@@ -91,7 +91,7 @@ func runDev(ctx context.Context, args []string) error {
 		id: id, workflow: workflows.CustomerRefresh,
 		input:   workflows.RefreshInput{Full: *full, Trigger: "dev", SearchAttributes: ready},
 		summary: "refresh: all sources → all destinations (starter dev)",
-		attrs:   runAttributes(ready, "refresh", "dev", "", nil),
+		attrs:   workflows.StartAttributes(ready, "refresh", "dev", "", nil),
 	})
 	if err != nil {
 		return err

@@ -48,21 +48,6 @@ func startRun(ctx context.Context, c client.Client, cfg *config.Config, r startR
 	return run, nil
 }
 
-// runAttributes are the search attributes a run starts with (empty when they are not registered).
-func runAttributes(ready bool, kind, trigger, campaign string, sources []string) temporal.SearchAttributes {
-	if !ready {
-		return temporal.SearchAttributes{}
-	}
-	u := []temporal.SearchAttributeUpdate{workflows.AttrKind.ValueSet(kind), workflows.AttrTrigger.ValueSet(trigger)}
-	if campaign != "" {
-		u = append(u, workflows.AttrCampaign.ValueSet(campaign))
-	}
-	if len(sources) > 0 {
-		u = append(u, workflows.AttrSources.ValueSet(sources))
-	}
-	return temporal.NewSearchAttributes(u...)
-}
-
 // waitSummary waits for a run and returns its summary, also when the run failed (the failure
 // carries the summary as its details).
 func waitSummary(ctx context.Context, run client.WorkflowRun) (summary.Run, error) {
@@ -131,7 +116,7 @@ func (l launch) run(ctx context.Context, cfg *config.Config, log *slog.Logger, w
 	defer cl.Close()
 	ready := searchAttributesReady(ctx, cl, cfg.Temporal.Namespace)
 	run, err := startRun(ctx, cl, cfg, startRequest{id: l.id, workflow: l.workflow, input: l.input(ready),
-		summary: l.summary, attrs: runAttributes(ready, l.kind, "cli", l.campaign, l.sources)})
+		summary: l.summary, attrs: workflows.StartAttributes(ready, l.kind, "cli", l.campaign, l.sources)})
 	if err != nil {
 		return err
 	}

@@ -50,3 +50,18 @@ func SyncID(source string, t time.Time) string {
 func CampaignID(campaign string, t time.Time) string {
 	return fmt.Sprintf("campaign-%s-%s", campaign, t.UTC().Format("2006-01-02T15:04:05Z"))
 }
+
+// StartAttributes are the search attributes a run starts with (none when they are not registered).
+func StartAttributes(ready bool, kind, trigger, campaign string, sources []string) temporal.SearchAttributes {
+	if !ready {
+		return temporal.SearchAttributes{}
+	}
+	u := []temporal.SearchAttributeUpdate{AttrKind.ValueSet(kind), AttrTrigger.ValueSet(trigger)}
+	if campaign != "" {
+		u = append(u, AttrCampaign.ValueSet(campaign))
+	}
+	if len(sources) > 0 {
+		u = append(u, AttrSources.ValueSet(sources))
+	}
+	return temporal.NewSearchAttributes(u...)
+}
