@@ -45,7 +45,7 @@ func (a *Activities) Push(ctx context.Context, in PushInput) (*PushResult, error
 	}
 	segs := in.Segments
 	if len(segs) == 0 {
-		segs = dcfg.Segments
+		segs = a.Config.DestinationSegments(dcfg.Name)
 	}
 	res := &PushResult{}
 	desired, err := a.desiredMembers(ctx, dcfg, segs, res)

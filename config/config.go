@@ -214,3 +214,30 @@ func (c *Config) AnySandbox() bool {
 	}
 	return false
 }
+
+// DestinationSegments is the membership a refresh maintains in a destination: its own segments
+// plus the segments of every campaign that targets it, so a refresh keeps (and later removes) what
+// a campaign added instead of undoing it.
+func (c *Config) DestinationSegments(destination string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(segs []string) {
+		for _, s := range segs {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+	}
+	if d, ok := c.Destination(destination); ok {
+		add(d.Segments)
+	}
+	for _, cp := range c.Campaigns {
+		for _, d := range cp.Destinations {
+			if d == destination {
+				add(cp.Segments)
+			}
+		}
+	}
+	return out
+}

@@ -187,3 +187,13 @@ func TestDockerCompose_MatchesTheConfigKeys(t *testing.T) {
 		assert.Contains(t, compose.Services["worker"].Environment, s, "the worker gets every secret the example names")
 	}
 }
+
+func TestConfig_DestinationSegments(t *testing.T) {
+	t.Chdir(t.TempDir())
+	cfg, err := Load(LoadOptions{Environ: []string{}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"rfm.champions", "at_risk_high_value"}, cfg.DestinationSegments("meta_lookalike"),
+		"spring-winback targets meta_lookalike with at_risk_high_value")
+	assert.Equal(t, []string{"rfm.champions", "at_risk_high_value"}, cfg.DestinationSegments("newsletter"))
+	assert.Equal(t, []string{"rfm.champions"}, cfg.DestinationSegments("google_ads"))
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 
@@ -159,6 +160,48 @@ func TestCustomerRefresh_EndToEnd(t *testing.T) {
 			assert.Equal(t, 1, n, "still one email to %s", rcpt)
 		}
 	})
+
+	t.Run("a one-source backfill re-reads that source only and changes no profile", func(t *testing.T) {
+		sync := s.run(t, "sync-e2e-shop", workflows.SourceSync, workflows.SyncInput{Source: "shop", Full: true})
+		assert.Equal(t, summary.StatusCompleted, sync.Status)
+		assert.Equal(t, []string{"shop"}, keys(sync.Sources))
+		assert.Equal(t, "full", sync.Sources["shop"].Mode)
+		assert.Equal(t, sum.Sources["shop"].Extracted, sync.Sources["shop"].Extracted)
+		assert.Equal(t, sum.Identity.Profiles, sync.Identity.Profiles)
+		assert.Empty(t, sync.Destinations)
+	})
+
+	t.Run("a campaign re-run reaches nobody twice", func(t *testing.T) {
+		c := s.run(t, "campaign-e2e", workflows.Campaign, workflows.CampaignInput{Campaign: "spring-winback"})
+		assert.Equal(t, summary.StatusCompleted, c.Status)
+		assert.Equal(t, []string{"meta_lookalike", "winback_email"}, keys(c.Destinations))
+		for d, res := range c.Destinations {
+			assert.Zero(t, res.Added, "%s: the refresh already delivered the campaign's members", d)
+		}
+		for rcpt, n := range s.rt.Sandbox.MandrillSent() {
+			assert.Equal(t, 1, n, "still one email to %s", rcpt)
+		}
+	})
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s *stack) run(t *testing.T, id string, wf any, in any) summary.Run {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	run, err := s.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue}, wf, in)
+	require.NoError(t, err)
+	var sum summary.Run
+	require.NoError(t, run.Get(ctx, &sum))
+	return sum
 }
 
 func historyEvents(t *testing.T, c client.Client, id string) []*history.HistoryEvent {

@@ -105,7 +105,7 @@ func (c *Connectors) Destination(name string) (connectors.Destination, error) {
 	switch d.Type {
 	case "mailchimp":
 		return mailchimp.New(mailchimp.Config{Name: d.Name, BaseURL: u, APIKey: secret, APIKeyEnv: d.APIKeyEnv, ListID: d.ListID,
-			MergeFields: true, Segments: d.Segments, RequestsPerSecond: rps, Burst: burst})
+			MergeFields: true, Segments: c.Config.DestinationSegments(d.Name), RequestsPerSecond: rps, Burst: burst})
 	case "mandrill":
 		return mandrill.New(mandrill.Config{Name: d.Name, BaseURL: u, APIKey: secret, APIKeyEnv: d.APIKeyEnv, Template: d.Template,
 			FromEmail: d.FromEmail, RequestsPerSecond: rps, Burst: burst})
