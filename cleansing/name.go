@@ -1,0 +1,372 @@
+// name.go normalizes person names: whitespace, casing of ALL-CAPS and all-lower-case names,
+// honorific titles and suffixes split off, a full name in one field split into first and last.
+
+package cleansing
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Name is a person's name split into its parts.
+type Name struct {
+	Title  string // honorifics, lower case, no dots, space-separated: "dr", "prof dr"
+	First  string
+	Last   string
+	Suffix string // lower case, no dots, space-separated: "jr", "iii", "jr phd"
+}
+
+// titleCodes maps folded honorifics to their canonical form.
+var titleCodes = map[string]string{
+	"mr": "mr", "mister": "mr", "mrs": "mrs", "missus": "mrs", "ms": "ms", "miss": "miss",
+	"mx": "mx", "dr": "dr", "doctor": "dr", "prof": "prof", "professor": "prof", "rev": "rev",
+	"revd": "rev", "reverend": "rev", "sir": "sir", "dame": "dame", "lord": "lord",
+	"lady": "lady", "hon": "hon", "honourable": "hon", "honorable": "hon", "herr": "herr",
+	"frau": "frau", "mme": "mme", "madame": "mme", "mlle": "mlle", "mademoiselle": "mlle",
+	"sr": "sr", "senor": "sr", "sra": "sra", "senora": "sra", "srta": "srta", "senorita": "srta",
+	"capt": "capt", "captain": "capt", "col": "col", "colonel": "col", "gen": "gen",
+	"sgt": "sgt", "rabbi": "rabbi", "imam": "imam", "fr": "fr", "pastor": "pastor",
+	"dott": "dott", "dottssa": "dottssa", "ing": "ing", "mag": "mag", "dipling": "dipl-ing",
+}
+
+// suffixCodes maps folded name suffixes to their canonical form.
+var suffixCodes = map[string]string{
+	"jr": "jr", "jnr": "jr", "junior": "jr", "sr": "sr", "snr": "sr", "senior": "sr",
+	"ii": "ii", "iii": "iii", "iv": "iv", "2nd": "ii", "3rd": "iii", "4th": "iv",
+	"phd": "phd", "md": "md", "dds": "dds", "dmd": "dmd", "esq": "esq", "esquire": "esq",
+	"cpa": "cpa", "mba": "mba", "jd": "jd", "dvm": "dvm", "rn": "rn", "obe": "obe",
+	"mbe": "mbe", "cbe": "cbe", "kbe": "kbe", "qc": "qc", "kc": "kc", "msc": "msc",
+}
+
+// nameParticles start a family name: "Ludwig van Beethoven", "Maria de la Cruz".
+var nameParticles = map[string]bool{
+	"van": true, "von": true, "de": true, "del": true, "della": true, "der": true, "den": true,
+	"di": true, "da": true, "du": true, "dos": true, "das": true, "la": true, "le": true,
+	"ter": true, "ten": true, "bin": true, "ibn": true, "st": true,
+}
+
+// lowerParticles stay lower case inside a recased name: "VAN DER BERG" -> "Van der Berg".
+var lowerParticles = map[string]bool{
+	"van": true, "von": true, "de": true, "del": true, "della": true, "der": true, "den": true,
+	"di": true, "da": true, "du": true, "dos": true, "das": true, "la": true, "le": true,
+	"ter": true, "ten": true, "bin": true, "ibn": true, "y": true, "e": true,
+}
+
+// placeholderNames are folded values typed into name fields instead of a name.
+var placeholderNames = map[string]bool{
+	"test": true, "testing": true, "tester": true, "testuser": true, "testtest": true,
+	"testperson": true, "testkunde": true, "asdf": true, "asdfg": true, "asdfgh": true,
+	"asdfasdf": true, "qwerty": true, "qwer": true, "unknown": true, "none": true, "null": true,
+	"nil": true, "na": true, "nn": true, "noname": true, "name": true, "firstname": true,
+	"lastname": true, "first": true, "last": true, "fname": true, "lname": true,
+	"surname": true, "firstlast": true, "firstnamelastname": true, "customer": true,
+	"guest": true, "anonymous": true, "anon": true, "user": true, "dummy": true, "fake": true,
+	"sample": true, "example": true, "tbd": true, "notprovided": true, "notavailable": true,
+	"nobody": true, "noone": true, "someone": true, "blank": true, "empty": true,
+	"undefined": true, "vorname": true, "nachname": true, "nom": true, "prenom": true,
+	"nombre": true, "apellido": true, "abc": true, "xyz": true, "unbekannt": true,
+	"nv": true, "ka": true, "keineangabe": true, "guestuser": true, "testcustomer": true,
+}
+
+// maxNameBytes bounds one name part; longer values are junk (notes pasted into a name field).
+const maxNameBytes = 200
+
+// NormalizeName normalizes one name part (a first or a last name): whitespace collapsed, NFC,
+// apostrophe variants (’ ` ´) written ', wrapping quotes and commas trimmed, and each ALL-CAPS
+// or all-lower-case word recased ("MCDONALD" -> "McDonald", "o'brien" -> "O'Brien",
+// "VAN DER BERG" -> "Van der Berg"); words already in mixed case ("DeShawn") are kept.
+// It does not split titles or suffixes (see SplitName). The error is an *Error with reason
+// invalid_name (digits, @, symbols, no letters, too long) or placeholder_name (test, unknown,
+// n/a, asdf ...).
+func NormalizeName(raw string) (string, error) {
+	s := cleanName(raw)
+	if s == "" {
+		if strings.TrimSpace(raw) != "" {
+			return "", newError("name", ReasonInvalidName, raw, "has no letters")
+		}
+		return "", nil
+	}
+	if isPlaceholderName(s) {
+		return "", newError("name", ReasonPlaceholderName, raw, "is a placeholder, not a name")
+	}
+	if msg := checkNameChars(s); msg != "" {
+		return "", newError("name", ReasonInvalidName, raw, msg)
+	}
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		words[i] = recaseWord(w, i == 0)
+	}
+	return norm.NFC.String(strings.Join(words, " ")), nil
+}
+
+// apostrophes writes apostrophe look-alikes as ASCII '.
+var apostrophes = strings.NewReplacer("’", "'", "‘", "'", "`", "'", "´", "'", "ʼ", "'")
+
+// nameTrim are characters trimmed from both ends of a name.
+const nameTrim = " \"'“”„«»,;:*_"
+
+// cleanName cleans whitespace and apostrophes and trims wrapping punctuation.
+func cleanName(raw string) string {
+	s := apostrophes.Replace(cleanText(raw))
+	s = strings.Trim(s, nameTrim)
+	return collapseSpaces(strings.ReplaceAll(s, ",", " "))
+}
+
+// checkNameChars returns why s cannot be a name, or "".
+func checkNameChars(s string) string {
+	if len(s) > maxNameBytes {
+		return "is too long for a name"
+	}
+	letters := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			letters = true
+		case unicode.IsNumber(r):
+			return "contains digits"
+		case r == '@':
+			return "contains an email address"
+		case strings.ContainsRune(`/\<>{}[]=_#$%^*|~+;:?!`, r) || unicode.IsSymbol(r):
+			return "contains the symbol " + quoteRune(r)
+		}
+	}
+	if !letters {
+		return "has no letters"
+	}
+	return ""
+}
+
+// isPlaceholderName reports whether a cleaned name is a typed-in placeholder.
+func isPlaceholderName(s string) bool {
+	k := foldKey(s)
+	return placeholderNames[k] || isRepeatedRune(k, 3) || isNullMarker(s)
+}
+
+// isRepeatedRune reports whether s is one rune repeated at least min times.
+func isRepeatedRune(s string, min int) bool {
+	first, n := utf8.DecodeRuneInString(s)
+	count := 0
+	for _, r := range s {
+		if r != first {
+			return false
+		}
+		count++
+	}
+	return n > 0 && count >= min
+}
+
+// recaseWord recases a word written all in one case; words in mixed case are kept as typed.
+func recaseWord(w string, first bool) string {
+	upper, lower := false, false
+	for _, r := range w {
+		upper = upper || unicode.IsUpper(r)
+		lower = lower || unicode.IsLower(r)
+	}
+	if upper == lower { // mixed case, or no cased letters at all
+		return w
+	}
+	low := strings.ToLower(w)
+	if !first && lowerParticles[low] {
+		return low
+	}
+	var b strings.Builder
+	b.Grow(len(low))
+	boundary, letters := true, 0
+	for _, r := range low {
+		if boundary && unicode.IsLetter(r) {
+			b.WriteRune(unicode.ToTitle(r))
+			boundary = false
+			letters++
+			continue
+		}
+		b.WriteRune(r)
+		switch {
+		case r == '-' || r == '.':
+			boundary, letters = true, 0
+		case r == '\'':
+			boundary = letters == 1 // O'Brien, D'Angelo, but Ng'ang'a
+			letters = 0
+		case unicode.IsLetter(r):
+			letters++
+		}
+	}
+	out := b.String()
+	if strings.HasPrefix(out, "Mc") && utf8.RuneCountInString(out) > 3 {
+		rest := out[2:]
+		r, n := utf8.DecodeRuneInString(rest)
+		if unicode.IsLower(r) {
+			out = "Mc" + string(unicode.ToTitle(r)) + rest[n:]
+		}
+	}
+	return out
+}
+
+// SplitName splits a person's name into title, first name, last name and suffix.
+//   - Leading honorifics become Title ("MR. JOHN" -> "mr"), trailing suffixes become Suffix
+//     ("SMITH JR." -> "jr"), from either field.
+//   - "Smith, John" in one field with the other empty is read as last name, first name;
+//     "John Smith, Jr." as a name followed by a suffix.
+//   - A full name in the first-name field with the last name empty is split: the last word is
+//     the last name, or from a particle on ("Ludwig van Beethoven" -> "Ludwig" / "van Beethoven").
+//     A last name is never moved into the first name.
+//
+// First and Last are cleaned (whitespace, apostrophes) but not recased or validated: pass each
+// through NormalizeName.
+func SplitName(first, last string) Name {
+	f, l := cleanNameKeepCommas(first), cleanNameKeepCommas(last)
+	var extraSuffix []string
+	switch {
+	case l == "" && strings.Contains(f, ","):
+		f, l, extraSuffix = splitComma(f)
+	case f == "" && strings.Contains(l, ","):
+		f, l, extraSuffix = splitComma(l)
+	}
+	ft, lt := nameWords(f), nameWords(l)
+
+	var titles []string
+	for {
+		switch {
+		case len(ft) > 0 && isTitleWord(ft[0]):
+			titles = appendCode(titles, titleCodes[foldKey(ft[0])])
+			ft = ft[1:]
+			continue
+		case len(lt) > 1 && isTitleWord(lt[0]):
+			titles = appendCode(titles, titleCodes[foldKey(lt[0])])
+			lt = lt[1:]
+			continue
+		}
+		break
+	}
+
+	var suffixes []string // collected back to front
+	for {
+		switch {
+		case len(lt) > 0 && isSuffixWord(lt[len(lt)-1]) && (len(lt) > 1 || len(ft) > 0):
+			suffixes = append(suffixes, suffixCodes[foldKey(lt[len(lt)-1])])
+			lt = lt[:len(lt)-1]
+			continue
+		case len(ft) > 1 && isSuffixWord(ft[len(ft)-1]):
+			suffixes = append(suffixes, suffixCodes[foldKey(ft[len(ft)-1])])
+			ft = ft[:len(ft)-1]
+			continue
+		}
+		break
+	}
+	var sfx []string
+	for i := len(suffixes) - 1; i >= 0; i-- {
+		sfx = appendCode(sfx, suffixes[i])
+	}
+	for _, s := range extraSuffix {
+		sfx = appendCode(sfx, s)
+	}
+
+	if len(lt) == 0 && len(ft) > 1 {
+		cut := len(ft) - 1
+		for i := 1; i < len(ft)-1; i++ {
+			if nameParticles[foldKey(ft[i])] {
+				cut = i
+				break
+			}
+		}
+		ft, lt = ft[:cut], ft[cut:]
+	}
+	return Name{
+		Title:  strings.Join(titles, " "),
+		First:  strings.Join(ft, " "),
+		Last:   strings.Join(lt, " "),
+		Suffix: strings.Join(sfx, " "),
+	}
+}
+
+// nameWords splits s into words, each trimmed of wrapping punctuation.
+func nameWords(s string) []string {
+	var out []string
+	for _, w := range strings.Fields(strings.ReplaceAll(s, ",", " ")) {
+		if w = strings.Trim(w, nameTrim); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// cleanNameKeepCommas is cleanName without turning commas into spaces.
+func cleanNameKeepCommas(raw string) string {
+	return collapseSpaces(strings.Trim(apostrophes.Replace(cleanText(raw)), nameTrim))
+}
+
+// splitComma reads "Smith, John" as last, first and "John Smith, Jr., PhD" as a name and
+// suffixes.
+func splitComma(s string) (first, last string, suffixes []string) {
+	parts := strings.Split(s, ",")
+	head := strings.TrimSpace(parts[0])
+	var rest []string
+	for _, p := range parts[1:] {
+		for _, w := range strings.Fields(p) {
+			if isSuffixWord(w) && len(rest) == 0 {
+				suffixes = append(suffixes, suffixCodes[foldKey(w)])
+				continue
+			}
+			rest = append(rest, w)
+		}
+	}
+	if len(rest) == 0 {
+		return head, "", suffixes
+	}
+	return strings.Join(rest, " "), head, suffixes
+}
+
+func isTitleWord(w string) bool  { _, ok := titleCodes[foldKey(w)]; return ok }
+func isSuffixWord(w string) bool { _, ok := suffixCodes[foldKey(w)]; return ok }
+
+// appendCode appends c unless it is already in list.
+func appendCode(list []string, c string) []string {
+	for _, x := range list {
+		if x == c {
+			return list
+		}
+	}
+	return append(list, c)
+}
+
+// NormalizeTitle normalizes a title field: each word must be a known honorific ("Dr.",
+// "Prof. Dr.", "Mrs", "Herr"), returned lower case without dots ("dr", "prof dr"). The error is
+// an *Error with reason invalid_title.
+func NormalizeTitle(raw string) (string, error) {
+	return normalizeCodes(raw, titleCodes, "title", ReasonInvalidTitle, "is not a known honorific")
+}
+
+// NormalizeSuffix normalizes a suffix field: each word must be a known suffix ("Jr.", "III",
+// "Ph.D."), returned lower case without dots ("jr", "iii", "phd"). The error is an *Error with
+// reason invalid_suffix.
+func NormalizeSuffix(raw string) (string, error) {
+	return normalizeCodes(raw, suffixCodes, "suffix", ReasonInvalidSuffix, "is not a known name suffix")
+}
+
+func normalizeCodes(raw string, codes map[string]string, field, reason, msg string) (string, error) {
+	s := cleanText(raw)
+	if s == "" {
+		return "", nil
+	}
+	if len(s) > maxNameBytes {
+		return "", newError(field, reason, raw, msg)
+	}
+	var out []string
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '/' }) {
+		k := foldKey(w)
+		if k == "" {
+			continue
+		}
+		c, ok := codes[k]
+		if !ok {
+			return "", newError(field, reason, raw, msg)
+		}
+		out = appendCode(out, c)
+	}
+	if len(out) == 0 {
+		return "", newError(field, reason, raw, msg)
+	}
+	return strings.Join(out, " "), nil
+}
