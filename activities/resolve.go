@@ -185,9 +185,16 @@ func (a *Activities) writeIdentity(ctx context.Context, run string, prior identi
 			w.DeleteProfiles = append(w.DeleteProfiles, l.Profile)
 		}
 	}
+	before := make(map[record.RecordKey]string, len(prior.Links))
+	for _, l := range prior.Links {
+		before[l.Record] = l.Profile
+	}
 	linked := make(map[record.RecordKey]bool, len(res.Links))
 	for _, l := range res.Links {
 		linked[l.Record] = true
+		if l.Evidence.Rule == identity.EvidencePrior && before[l.Record] == l.Profile {
+			continue // unchanged: keep the evidence stored when the link was made
+		}
 		ev, _ := json.Marshal(l.Evidence)
 		w.Links = append(w.Links, store.Link{Record: l.Record, ProfileID: l.Profile, Evidence: ev, Run: run})
 	}

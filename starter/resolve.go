@@ -47,8 +47,7 @@ func runResolve(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError("--mapping %s: %v", *mappingPath, err)
 	}
-	idcfg := m.Config(cfg.Identity)
-	if err := idcfg.Validate(); err != nil {
+	if err := m.Config(cfg.Identity).Validate(); err != nil {
 		return usageError("--mapping %s: %v", *mappingPath, err)
 	}
 	f, err := os.Open(*input)
@@ -56,15 +55,6 @@ func runResolve(ctx context.Context, args []string) error {
 		return usageError("--input: %v", err)
 	}
 	defer f.Close()
-	recs, err := identity.ReadCSV(f, m)
-	if err != nil {
-		return fmt.Errorf("--input %s: %w", *input, err)
-	}
-	start := time.Now()
-	res, err := identity.Resolve(ctx, idcfg, recs, identity.State{})
-	if err != nil {
-		return err
-	}
 	out := os.Stdout
 	if *output != "-" {
 		if out, err = os.Create(*output); err != nil {
@@ -72,8 +62,10 @@ func runResolve(ctx context.Context, args []string) error {
 		}
 		defer out.Close()
 	}
-	if err := identity.WriteClusters(out, res); err != nil {
-		return err
+	start := time.Now()
+	res, err := identity.ResolveCSV(ctx, cfg.Identity, m, f, out)
+	if err != nil {
+		return fmt.Errorf("resolve %s: %w", *input, err)
 	}
 	log.Info("resolved", "records", res.Stats.Records, "profiles", len(res.Profiles), "pairs_compared", res.Stats.PairsCompared,
 		"took", time.Since(start).Round(time.Millisecond), "output", *output)

@@ -1,0 +1,248 @@
+// estimate.go estimates m and λ without labels: the candidate pairs are summarized as a
+// histogram of comparison patterns, one EM session runs per blocking rule with the
+// comparisons that rule blocks on left out, and the sessions are pooled.
+package identity
+
+import (
+	"math"
+	"slices"
+)
+
+// histKey is a comparison pattern with the set of rules and keys its pair agrees on.
+type histKey struct {
+	levels uint64
+	rules  uint16 // bit r: the pair shares a key under rule r
+	keys   uint16 // bit k: the pair shares blocking key k (see blockKeysOf)
+}
+
+// blockKeysOf lists the distinct keys of the rules (at most 16 are tracked).
+func blockKeysOf(rules []blockingRule) []blockKey {
+	var keys []blockKey
+	for _, r := range rules {
+		for _, k := range r.keys {
+			if !slices.Contains(keys, k) && len(keys) < 16 {
+				keys = append(keys, k)
+			}
+		}
+	}
+	return keys
+}
+
+// histogram counts the comparison patterns of the candidate pairs (a strided sample when
+// there are many), each count scaled back to the whole.
+func histogram(d *dataset, bi *blockIndex, cands []candidate) map[histKey]float64 {
+	keys := blockKeysOf(bi.rules)
+	keyIDs := make([][]uint32, len(keys))
+	for i, k := range keys {
+		keyIDs[i] = d.keyIDs(k)
+	}
+	stride := max(1, (len(cands)+histMaxPairs-1)/histMaxPairs)
+	const chunks = 16
+	parts := make([]map[histKey]float64, chunks)
+	parallelRange(len(cands), chunks, func(c, lo, hi int) {
+		h := map[histKey]float64{}
+		for i := lo - lo%stride; i < hi; i += stride {
+			if i < lo {
+				continue
+			}
+			p := cands[i]
+			hk := histKey{levels: p.levels, rules: uint16(bi.ruleMask(p.a, p.b))}
+			for ki, ids := range keyIDs {
+				if id := ids[p.a]; id != 0 && id == ids[p.b] {
+					hk.keys |= 1 << ki
+				}
+			}
+			h[hk] += float64(stride)
+		}
+		parts[c] = h
+	})
+	total := parts[0]
+	for _, h := range parts[1:] {
+		for k, v := range h {
+			total[k] += v
+		}
+	}
+	return total
+}
+
+// sessionResult is what one EM session contributes.
+type sessionResult struct {
+	Session
+	excluded []bool      // comparison -> left out (it holds a field of the rule)
+	shared   bool        // the rule blocks only on fields a household shares
+	m        [][]float64 // comparison -> level -> m
+	weight   []float64   // comparison -> expected matches where it is present
+	keyAgree []float64   // key -> posterior-weighted agreement among matches
+	keyTotal []float64
+}
+
+// estimateModel estimates u, then m and λ by EM sessions over the candidate pairs.
+//
+// Sessions blocked only on fields the people of one household share (the address, the last
+// name) mix in those people: a third class that two-class EM takes for matches. They are used
+// only for what no other session estimates.
+func estimateModel(d *dataset, bi *blockIndex, cands []candidate) Model {
+	us := estimateU(d)
+	hist := histogram(d, bi, cands)
+	nc := len(d.compare)
+	keys := blockKeysOf(bi.rules)
+
+	var results []sessionResult
+	for ri, r := range bi.rules {
+		res := sessionResult{Session: Session{Rule: r.text}, excluded: make([]bool, nc)}
+		for ci, c := range d.compare {
+			for _, m := range c.members {
+				if slices.ContainsFunc(r.keys, func(k blockKey) bool { return k.path == m.path }) {
+					res.excluded[ci] = true
+				}
+			}
+		}
+		res.shared = !slices.ContainsFunc(r.keys, func(k blockKey) bool { return !householdField(k.path) })
+		var pats []histKey
+		var counts []float64
+		var pairs float64
+		for hk, c := range hist {
+			if hk.rules&(1<<ri) != 0 {
+				pats = append(pats, hk)
+				counts = append(counts, c)
+				pairs += c
+			}
+		}
+		sortPatterns(pats, counts)
+		res.Pairs = int64(pairs)
+		if pairs < 20 || !slices.Contains(res.excluded, false) {
+			results = append(results, res)
+			continue
+		}
+		ms, lambda, iters, gamma := runEM(pats, counts, us, res.excluded)
+		res.m, res.Lambda, res.Iterations = ms, lambda, iters
+		res.Matches = lambda * pairs
+		// A session is trusted when its match class agrees more than chance on the active
+		// comparisons.
+		score := 0.0
+		for ci := range nc {
+			if !res.excluded[ci] {
+				top := len(us[ci]) - 1
+				score += math.Log2(ms[ci][top] / us[ci][top])
+			}
+		}
+		res.Used = score > 0 && res.Matches >= 1
+		res.weight = make([]float64, nc)
+		for ci := range nc {
+			for pi, hk := range pats {
+				if !res.excluded[ci] && level(hk.levels, ci) != levelNull {
+					res.weight[ci] += gamma[pi] * counts[pi]
+				}
+			}
+		}
+		res.keyAgree, res.keyTotal = make([]float64, len(keys)), make([]float64, len(keys))
+		for ki, k := range keys {
+			if slices.ContainsFunc(r.keys, func(rk blockKey) bool { return rk.path == k.path }) {
+				continue
+			}
+			for pi, hk := range pats {
+				g := gamma[pi] * counts[pi]
+				res.keyTotal[ki] += g
+				if hk.keys&(1<<ki) != 0 {
+					res.keyAgree[ki] += g
+				}
+			}
+		}
+		results = append(results, res)
+	}
+	// Prefer sessions not blocked on shared fields, when there are any.
+	preferred := func(ok func(sessionResult) bool) []int {
+		var clean, all []int
+		for i, r := range results {
+			if r.Used && ok(r) {
+				all = append(all, i)
+				if !r.shared {
+					clean = append(clean, i)
+				}
+			}
+		}
+		if len(clean) > 0 {
+			return clean
+		}
+		return all
+	}
+
+	model := Model{Records: d.n()}
+	for _, r := range bi.rules {
+		model.Blocking = append(model.Blocking, r.text)
+	}
+	for ci, c := range d.compare {
+		m := priorM(len(c.labels))
+		var total float64
+		sum := make([]float64, len(m))
+		for _, i := range preferred(func(r sessionResult) bool { return !r.excluded[ci] && r.weight[ci] > 0 }) {
+			r := results[i]
+			for l := range m {
+				sum[l] += r.weight[ci] * r.m[ci][l]
+			}
+			total += r.weight[ci]
+		}
+		if total > 0 {
+			for l := range m {
+				m[l] = sum[l] / total
+			}
+		}
+		fm := FieldModel{Path: c.name, Kind: c.kind, Levels: make([]LevelModel, len(c.labels))}
+		if c.kind == KindAddress {
+			for _, mem := range c.members {
+				fm.Members = append(fm.Members, mem.path)
+			}
+		}
+		for l, label := range c.labels {
+			lm := LevelModel{Label: label}
+			if l != int(levelNull) {
+				lm.M, lm.U = max(m[l], minProb), max(us[ci][l], minProb)
+				lm.Weight = clampWeight(math.Log2(lm.M / lm.U))
+			}
+			fm.Levels[l] = lm
+		}
+		model.Fields = append(model.Fields, fm)
+	}
+
+	// Key agreement among matches, pooled over the sessions not blocking on the key's field.
+	keyRecall := make([]float64, len(keys))
+	for ki := range keys {
+		var agree, total float64
+		for _, i := range preferred(func(r sessionResult) bool { return r.keyTotal != nil && r.keyTotal[ki] > 0 }) {
+			agree += results[i].keyAgree[ki]
+			total += results[i].keyTotal[ki]
+		}
+		keyRecall[ki] = 0.9
+		if total > 0 {
+			keyRecall[ki] = max(agree/total, 0.01)
+		}
+	}
+	// Total matches: each session's matches divided by the share of all matches its rule finds.
+	var estimate, weight, floor float64
+	for _, i := range preferred(func(sessionResult) bool { return true }) {
+		r := &results[i]
+		r.Recall = 1
+		for _, k := range bi.rules[i].keys {
+			if ki := slices.Index(keys, k); ki >= 0 {
+				r.Recall *= keyRecall[ki]
+			}
+		}
+		estimate += r.Matches * (r.Matches / r.Recall)
+		weight += r.Matches
+		floor = max(floor, r.Matches)
+	}
+	for _, r := range results {
+		model.Sessions = append(model.Sessions, r.Session)
+	}
+	n := float64(d.n())
+	allPairs := max(n*(n-1)/2, 1)
+	matches := 0.1 * n // no usable session: assume one record in ten has a duplicate
+	if weight > 0 {
+		matches = max(estimate/weight, floor)
+	}
+	model.Lambda = min(max(matches/allPairs, 1e-15), 0.5)
+	return model
+}
+
+// householdField reports whether people living together commonly share the field.
+func householdField(path string) bool { return isAddressField(path) || path == FieldLastName }
