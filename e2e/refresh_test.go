@@ -171,6 +171,52 @@ func TestCustomerRefresh_EndToEnd(t *testing.T) {
 		assert.Empty(t, sync.Destinations)
 	})
 
+	t.Run("explain shows the evidence and an unmerge holds through later refreshes", func(t *testing.T) {
+		members := map[string][]record.RecordKey{}
+		require.NoError(t, s.rt.Store.ScanLinks(ctx, func(l store.Link) error {
+			members[l.ProfileID] = append(members[l.ProfileID], l.Record)
+			return nil
+		}))
+		var pid string
+		for _, id := range keys(members) {
+			if len(members[id]) >= 3 {
+				pid = id
+				break
+			}
+		}
+		require.NotEmpty(t, pid, "some profile merges three records")
+		ex, err := engine.ExplainProfile(ctx, s.rt.Store, pid)
+		require.NoError(t, err)
+		require.Len(t, ex.Links, len(members[pid]))
+		assert.Contains(t, ex.Text(), pid)
+		rules := map[string]bool{}
+		for _, l := range ex.Links {
+			rules[l.Rule] = true
+		}
+		assert.True(t, rules["anchor"], "one member anchors the profile")
+
+		victim := members[pid][len(members[pid])-1]
+		newID, err := engine.Unmerge(ctx, s.rt.Store, pid, victim)
+		require.NoError(t, err)
+		after := s.refresh(t, "refresh-e2e-3")
+		assert.Equal(t, summary.StatusCompleted, after.Status)
+		var victimProfile string
+		rest := map[string]bool{}
+		require.NoError(t, s.rt.Store.ScanLinks(ctx, func(l store.Link) error {
+			if l.Record == victim {
+				victimProfile = l.ProfileID
+			}
+			for _, m := range members[pid] {
+				if m == l.Record && m != victim {
+					rest[l.ProfileID] = true
+				}
+			}
+			return nil
+		}))
+		assert.Equal(t, newID, victimProfile, "the record keeps its own profile")
+		assert.Equal(t, map[string]bool{pid: true}, rest, "the other records stay together under the old id")
+	})
+
 	t.Run("a campaign re-run reaches nobody twice", func(t *testing.T) {
 		c := s.run(t, "campaign-e2e", workflows.Campaign, workflows.CampaignInput{Campaign: "spring-winback"})
 		assert.Equal(t, summary.StatusCompleted, c.Status)

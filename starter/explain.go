@@ -4,15 +4,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 
-	"github.com/cdpflow/cdpflow/activities"
 	"github.com/cdpflow/cdpflow/engine"
-	"github.com/cdpflow/cdpflow/identity"
 	"github.com/cdpflow/cdpflow/record"
-	"github.com/cdpflow/cdpflow/store"
 )
 
 func init() {
@@ -50,7 +46,7 @@ func runExplain(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ex, err := explainProfile(ctx, st, fs.Arg(0))
+	ex, err := engine.ExplainProfile(ctx, st, fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -59,59 +55,6 @@ func runExplain(ctx context.Context, args []string) error {
 	}
 	fmt.Print(ex.Text())
 	return nil
-}
-
-// explainProfile rebuilds a profile's explanation from the store.
-func explainProfile(ctx context.Context, st store.Store, id string) (identity.Explanation, error) {
-	p, err := st.GetProfile(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return identity.Explanation{}, usageError("no profile %s (profiles are listed by `starter export deliveries` and in segment members)", id)
-	}
-	if err != nil {
-		return identity.Explanation{}, err
-	}
-	state, err := activities.LoadIdentityState(ctx, st)
-	if err != nil {
-		return identity.Explanation{}, err
-	}
-	var model identity.Model
-	if state.Model != nil {
-		model = *state.Model
-	}
-	links, err := st.ProfileLinks(ctx, id)
-	if err != nil {
-		return identity.Explanation{}, err
-	}
-	ip := identity.Profile{ID: p.ID, Golden: p.Golden}
-	if len(p.Lineage) > 0 {
-		if err := json.Unmarshal(p.Lineage, &ip.Lineage); err != nil {
-			return identity.Explanation{}, fmt.Errorf("decode lineage of %s: %w", id, err)
-		}
-	}
-	var ilinks []identity.Link
-	for _, l := range links {
-		il := identity.Link{Record: l.Record, Profile: l.ProfileID}
-		if len(l.Evidence) > 0 {
-			_ = json.Unmarshal(l.Evidence, &il.Evidence)
-		}
-		ip.Members = append(ip.Members, l.Record)
-		ilinks = append(ilinks, il)
-	}
-	merges, err := st.Merges(ctx, id)
-	if err != nil {
-		return identity.Explanation{}, err
-	}
-	var imerges []identity.Merge
-	for _, m := range merges {
-		var im identity.Merge
-		if json.Unmarshal([]byte(m.Reason), &im) != nil {
-			im = identity.Merge{From: m.From, Into: m.Into}
-		}
-		if im.Into == id {
-			imerges = append(imerges, im)
-		}
-	}
-	return identity.ExplainProfile(model, ip, ilinks, imerges), nil
 }
 
 // parseRecordKey reads "source/id" (ids may contain slashes).

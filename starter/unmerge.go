@@ -3,15 +3,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 
-	"github.com/cdpflow/cdpflow/activities"
 	"github.com/cdpflow/cdpflow/engine"
-	"github.com/cdpflow/cdpflow/identity"
-	"github.com/cdpflow/cdpflow/record"
-	"github.com/cdpflow/cdpflow/store"
 )
 
 func init() {
@@ -54,47 +49,10 @@ func runUnmerge(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	newID, err := unmerge(ctx, st, fs.Arg(0), rec)
+	newID, err := engine.Unmerge(ctx, st, fs.Arg(0), rec)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stdout, "%s now has its own profile %s; later runs keep it apart from %s.\nRun `starter refresh --wait` to update segments and destinations.\n", rec, newID, fs.Arg(0))
 	return nil
-}
-
-// unmerge records the split in the identity state and re-points the record's link at once.
-func unmerge(ctx context.Context, st store.Store, profileID string, rec record.RecordKey) (string, error) {
-	state, err := activities.LoadIdentityState(ctx, st)
-	if err != nil {
-		return "", err
-	}
-	newID, err := identity.Unmerge(&state, profileID, rec)
-	if err != nil {
-		return "", usageError("%v", err)
-	}
-	old, err := st.GetProfile(ctx, profileID)
-	if err != nil {
-		return "", fmt.Errorf("read profile %s: %w", profileID, err)
-	}
-	var golden record.Customer
-	if err := st.ScanCustomers(ctx, func(c record.Customer) error {
-		if c.Key() == rec {
-			golden = c
-		}
-		return nil
-	}); err != nil {
-		return "", fmt.Errorf("read record %s: %w", rec, err)
-	}
-	ev, _ := json.Marshal(identity.Evidence{Rule: "unmerged"})
-	old.Members--
-	w := store.IdentityWrite{Run: "unmerge",
-		Profiles: []store.Profile{old, {ID: newID, Golden: golden, Members: 1, Run: "unmerge"}},
-		Links:    []store.Link{{Record: rec, ProfileID: newID, Evidence: ev, Run: "unmerge"}}}
-	if err := st.WriteIdentity(ctx, w); err != nil {
-		return "", fmt.Errorf("store the split: %w", err)
-	}
-	if err := activities.SetMetaJSON(ctx, st, activities.MetaIdentitySplits, state.Splits); err != nil {
-		return "", err
-	}
-	return newID, nil
 }
