@@ -135,6 +135,10 @@ func TestCustomerRefresh_EndToEnd(t *testing.T) {
 		}
 		assert.Equal(t, 5, seen["Extract"])
 		assert.Equal(t, 4, seen["Push"])
+		attrs := desc.GetWorkflowExecutionInfo().GetSearchAttributes().GetIndexedFields()
+		require.Contains(t, attrs, "CdpflowStatus")
+		assert.Contains(t, string(attrs["CdpflowStatus"].GetData()), "completed")
+		assert.Contains(t, string(attrs["CdpflowKind"].GetData()), "refresh")
 	})
 
 	t.Run("the history replays against the current workflow code", func(t *testing.T) {

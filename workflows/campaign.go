@@ -31,7 +31,7 @@ func Campaign(ctx workflow.Context, in CampaignInput) (summary.Run, error) {
 	if err != nil {
 		return r.finish(ctx, err)
 	}
-	upsertAttributes(ctx, in.SearchAttributes, "campaign", in.Trigger, in.Campaign, nil)
+	r.tag(ctx, in.SearchAttributes, in.Trigger, in.Campaign, nil)
 	if err := r.segment(ctx); err != nil {
 		return r.finish(ctx, err)
 	}

@@ -36,7 +36,7 @@ func CustomerRefresh(ctx workflow.Context, in RefreshInput) (summary.Run, error)
 	if err != nil {
 		return r.finish(ctx, err)
 	}
-	upsertAttributes(ctx, in.SearchAttributes, "refresh", in.Trigger, "", plan.Sources)
+	r.tag(ctx, in.SearchAttributes, in.Trigger, "", plan.Sources)
 	extracted, marks := r.extract(ctx, plan.Sources, in.Full)
 	if len(extracted) > 0 {
 		if err := r.cleanse(ctx, extracted, marks); err != nil {
@@ -53,11 +53,13 @@ func CustomerRefresh(ctx workflow.Context, in RefreshInput) (summary.Run, error)
 	return r.finish(ctx, nil)
 }
 
-// upsertAttributes tags the run for filtering in Temporal UI (only when the attributes exist).
-func upsertAttributes(ctx workflow.Context, enabled bool, kind, trigger, campaign string, sources []string) {
+// tag sets the run's search attributes for filtering in Temporal UI (only when they exist).
+func (r *run) tag(ctx workflow.Context, enabled bool, trigger, campaign string, sources []string) {
+	r.attrs = enabled
 	if !enabled {
 		return
 	}
+	kind := r.sum.Kind
 	sa := []temporal.SearchAttributeUpdate{AttrKind.ValueSet(kind)}
 	if trigger != "" {
 		sa = append(sa, AttrTrigger.ValueSet(trigger))

@@ -27,6 +27,8 @@ type run struct {
 	sum   summary.Run
 	stage string
 	errs  []string
+	// attrs is set when the run's search attributes are registered (set by tag).
+	attrs bool
 }
 
 // Progress is what the progress query returns.
@@ -223,6 +225,11 @@ func (r *run) finish(ctx workflow.Context, fatal error) (summary.Run, error) {
 	}
 	r.stage = "done"
 	workflow.SetCurrentDetails(ctx, r.details())
+	if r.attrs && workflow.GetVersion(ctx, "status-search-attribute", workflow.DefaultVersion, 1) >= 1 {
+		if err := workflow.UpsertTypedSearchAttributes(ctx, AttrStatus.ValueSet(r.sum.Status)); err != nil {
+			workflow.GetLogger(ctx).Warn("could not set CdpflowStatus", "error", err)
+		}
+	}
 	// Record the outcome even when the run was cancelled.
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
 	if err := workflow.ExecuteActivity(bookkeepingOptions(dctx, "record run summary"), a.FinishRun, r.sum).Get(dctx, nil); err != nil {

@@ -30,7 +30,7 @@ func SourceSync(ctx workflow.Context, in SyncInput) (summary.Run, error) {
 	if err != nil {
 		return r.finish(ctx, err)
 	}
-	upsertAttributes(ctx, in.SearchAttributes, "sync", in.Trigger, "", plan.Sources)
+	r.tag(ctx, in.SearchAttributes, in.Trigger, "", plan.Sources)
 	extracted, marks := r.extract(ctx, plan.Sources, in.Full)
 	if len(extracted) == 0 {
 		return r.finish(ctx, nil)

@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/cdpflow/cdpflow/store/sqlstore"
 )
@@ -56,6 +58,35 @@ func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 			}
 		}
 	}
+	// Two processes opening a new file at once race to switch it to WAL and migrate it; SQLite
+	// can answer that race with SQLITE_BUSY without waiting on the busy handler. Retry the open,
+	// bounded by the busy timeout.
+	deadline := time.Now().Add(busyTimeoutMS * time.Millisecond)
+	for wait := 20 * time.Millisecond; ; wait = min(2*wait, time.Second) {
+		s, err := openFile(ctx, dsn)
+		if err == nil || !isBusy(err) || time.Now().Add(wait).After(deadline) {
+			return s, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, errors.Join(err, ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLITE_BUSY or SQLITE_LOCKED.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		code := se.Code() & 0xff // primary result code
+		return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}
+
+// openFile opens a file database: one writer connection and a read pool.
+func openFile(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 	busy := fmt.Sprintf("_pragma=busy_timeout(%d)", busyTimeoutMS)
 	w, err := openPool(ctx, withParams(dsn, busy, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)",
 		"_pragma=foreign_keys(0)", "_txlock=immediate"), 1)
