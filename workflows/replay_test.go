@@ -11,7 +11,8 @@ import (
 // CDPFLOW_RECORD_HISTORY=<abs path>) against the current workflow code: a change that would break
 // running workflows fails here. Record a new fixture when a change is versioned with GetVersion.
 func TestReplay_RecordedHistories(t *testing.T) {
-	for _, f := range []string{"testdata/refresh-history.json"} {
+	// refresh-history.json predates the status-search-attribute version; -v1 includes it.
+	for _, f := range []string{"testdata/refresh-history.json", "testdata/refresh-history-v1.json"} {
 		t.Run(f, func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
 			r.RegisterWorkflow(CustomerRefresh)
