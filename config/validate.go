@@ -51,6 +51,17 @@ func (v *validator) add(key, format string, args ...any) {
 	v.errs = append(v.errs, key+": "+fmt.Sprintf(format, args...))
 }
 
+// uniqueName checks a list item's name: set, and not used by an earlier item.
+func (v *validator) uniqueName(key, what, name string, seen map[string]bool) {
+	switch {
+	case name == "":
+		v.add(key+".name", "is empty; every %s needs a unique name", what)
+	case seen[name]:
+		v.add(key+".name", "duplicate %s name %q; names must be unique", what, name)
+	}
+	seen[name] = true
+}
+
 func (v *validator) temporal() {
 	t := v.cfg.Temporal
 	if _, _, err := net.SplitHostPort(t.Address); err != nil {
@@ -99,12 +110,7 @@ func (v *validator) sources() {
 	seen := map[string]bool{}
 	for i, s := range v.cfg.Sources {
 		key := fmt.Sprintf("sources[%d]", i)
-		if s.Name == "" {
-			v.add(key+".name", "is empty; every source needs a unique name")
-		} else if seen[s.Name] {
-			v.add(key+".name", "duplicate source name %q; names must be unique", s.Name)
-		}
-		seen[s.Name] = true
+		v.uniqueName(key, "source", s.Name, seen)
 		if !slices.Contains(SourceTypes, s.Type) {
 			v.add(key+".type", "unknown source type %q; use one of %s", s.Type, strings.Join(SourceTypes, ", "))
 			continue
@@ -183,15 +189,10 @@ func (v *validator) segments() {
 	seen := map[string]bool{}
 	for i, s := range v.cfg.Segments {
 		key := fmt.Sprintf("segments[%d]", i)
-		switch {
-		case s.Name == "":
-			v.add(key+".name", "is empty")
-		case seen[s.Name]:
-			v.add(key+".name", "duplicate segment name %q", s.Name)
-		case isBuiltinSegment(s.Name):
+		v.uniqueName(key, "segment", s.Name, seen)
+		if isBuiltinSegment(s.Name) {
 			v.add(key+".name", "%q is a built-in segment name; choose another", s.Name)
 		}
-		seen[s.Name] = true
 		if err := segments.ValidateRule(s.Rule); err != nil {
 			v.add(key+".rule", "%v", err)
 		}
@@ -215,12 +216,7 @@ func (v *validator) destinations() {
 	seen := map[string]bool{}
 	for i, d := range v.cfg.Destinations {
 		key := fmt.Sprintf("destinations[%d]", i)
-		if d.Name == "" {
-			v.add(key+".name", "is empty; every destination needs a unique name")
-		} else if seen[d.Name] {
-			v.add(key+".name", "duplicate destination name %q; names must be unique", d.Name)
-		}
-		seen[d.Name] = true
+		v.uniqueName(key, "destination", d.Name, seen)
 		if !slices.Contains(DestinationTypes, d.Type) {
 			v.add(key+".type", "unknown destination type %q; use one of %s", d.Type, strings.Join(DestinationTypes, ", "))
 			continue
@@ -272,12 +268,7 @@ func (v *validator) campaigns() {
 	seen := map[string]bool{}
 	for i, c := range v.cfg.Campaigns {
 		key := fmt.Sprintf("campaigns[%d]", i)
-		if c.Name == "" {
-			v.add(key+".name", "is empty")
-		} else if seen[c.Name] {
-			v.add(key+".name", "duplicate campaign name %q", c.Name)
-		}
-		seen[c.Name] = true
+		v.uniqueName(key, "campaign", c.Name, seen)
 		if len(c.Segments) == 0 {
 			v.add(key+".segments", "is empty; list the segments this campaign targets")
 		}
@@ -300,12 +291,7 @@ func (v *validator) schedules() {
 	seen := map[string]bool{}
 	for i, s := range v.cfg.Schedules {
 		key := fmt.Sprintf("schedules[%d]", i)
-		if s.Name == "" {
-			v.add(key+".name", "is empty")
-		} else if seen[s.Name] {
-			v.add(key+".name", "duplicate schedule name %q", s.Name)
-		}
-		seen[s.Name] = true
+		v.uniqueName(key, "schedule", s.Name, seen)
 		if _, err := cronParser.Parse(s.Cron); err != nil {
 			v.add(key+".cron", "%q is not a valid cron expression (%v); use 5 fields like \"0 2 * * *\" or @every 1h / @daily", s.Cron, err)
 		}

@@ -4,6 +4,7 @@ package connectors
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/cdpflow/cdpflow/record"
 )
@@ -84,4 +85,16 @@ type Destination interface {
 	// means nothing is known to have been applied (retry the whole batch). Errors should be
 	// *httpx.Error where they come from HTTP.
 	Apply(ctx context.Context, b Batch) ([]Outcome, error)
+}
+
+// CheckBatch is the guard every Destination.Apply starts with: the batch fits the destination's
+// limit and its op is one the destination supports.
+func CheckBatch(d Destination, name string, b Batch) error {
+	if !d.Supports(b.Op) {
+		return fmt.Errorf("%s: op %q is not supported", name, b.Op)
+	}
+	if max := d.MaxBatch(); len(b.Members) > max {
+		return fmt.Errorf("%s: batch of %d members exceeds the limit of %d", name, len(b.Members), max)
+	}
+	return nil
 }

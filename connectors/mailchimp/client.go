@@ -132,16 +132,13 @@ func (d *Destination) Stats() *httpx.Stats { return d.c.Stats }
 
 // Apply upserts (add) or archives/untags (remove) one batch.
 func (d *Destination) Apply(ctx context.Context, b connectors.Batch) ([]connectors.Outcome, error) {
-	if len(b.Members) > MaxBatch {
-		return nil, fmt.Errorf("%s: batch of %d members exceeds the limit of %d", d.cfg.Name, len(b.Members), MaxBatch)
+	if err := connectors.CheckBatch(d, d.cfg.Name, b); err != nil {
+		return nil, err
 	}
-	switch b.Op {
-	case connectors.OpAdd:
-		return d.add(ctx, b.Members)
-	case connectors.OpRemove:
+	if b.Op == connectors.OpRemove {
 		return d.remove(ctx, b.Members)
 	}
-	return nil, fmt.Errorf("%s: unsupported op %q", d.cfg.Name, b.Op)
+	return d.add(ctx, b.Members)
 }
 
 // parseError reads Mailchimp's application/problem+json body.

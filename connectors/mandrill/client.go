@@ -112,11 +112,8 @@ func (d *Destination) Stats() *httpx.Stats { return d.c.Stats }
 
 // Apply sends the template to the batch's members in one call.
 func (d *Destination) Apply(ctx context.Context, b connectors.Batch) ([]connectors.Outcome, error) {
-	if b.Op != connectors.OpAdd {
-		return nil, fmt.Errorf("%s: op %q is not supported (transactional email cannot be removed)", d.cfg.Name, b.Op)
-	}
-	if len(b.Members) > d.cfg.BatchSize {
-		return nil, fmt.Errorf("%s: batch of %d members exceeds the limit of %d", d.cfg.Name, len(b.Members), d.cfg.BatchSize)
+	if err := connectors.CheckBatch(d, d.cfg.Name, b); err != nil {
+		return nil, err
 	}
 	return d.send(ctx, b)
 }

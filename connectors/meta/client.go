@@ -129,11 +129,8 @@ func (d *Destination) Stats() *httpx.Stats { return d.c.Stats }
 
 // Apply adds or removes one batch.
 func (d *Destination) Apply(ctx context.Context, b connectors.Batch) ([]connectors.Outcome, error) {
-	if len(b.Members) > MaxBatch {
-		return nil, fmt.Errorf("%s: batch of %d members exceeds the limit of %d", d.cfg.Name, len(b.Members), MaxBatch)
-	}
-	if b.Op != connectors.OpAdd && b.Op != connectors.OpRemove {
-		return nil, fmt.Errorf("%s: unsupported op %q", d.cfg.Name, b.Op)
+	if err := connectors.CheckBatch(d, d.cfg.Name, b); err != nil {
+		return nil, err
 	}
 	return d.users(ctx, b)
 }
