@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -125,27 +127,46 @@ func SetMetaJSON(ctx context.Context, st store.Store, key string, v any) error {
 }
 
 // applyConsent sets each golden record's consent per channel across its member records: an
-// explicit opt-out anywhere wins; otherwise the most recent subscription, then the most recent state.
+// explicit opt-out anywhere wins; otherwise the most recent subscription, then the most recent
+// state. The lineage of consent.<channel> names the record the state came from.
 func applyConsent(profiles []identity.Profile, recs []record.Customer) {
 	byKey := make(map[record.RecordKey]*record.Customer, len(recs))
 	for i := range recs {
 		byKey[recs[i].Key()] = &recs[i]
 	}
 	for i := range profiles {
+		p := &profiles[i]
 		merged := map[record.Channel]record.Consent{}
-		for _, k := range profiles[i].Members {
+		from := map[record.Channel]record.RecordKey{}
+		for _, k := range p.Members {
 			r := byKey[k]
 			if r == nil {
 				continue
 			}
 			for ch, c := range r.Consent {
-				merged[ch] = strongerConsent(merged[ch], c)
+				if s := strongerConsent(merged[ch], c); s != merged[ch] {
+					merged[ch], from[ch] = s, k
+				}
 			}
 		}
-		if len(merged) > 0 {
-			profiles[i].Golden.Consent = merged
+		if len(merged) == 0 {
+			continue
+		}
+		p.Golden.Consent = merged
+		for ch, k := range from {
+			setLineage(p, "consent."+string(ch), k)
 		}
 	}
+}
+
+// setLineage records that field came from rec, keeping the lineage sorted by field.
+func setLineage(p *identity.Profile, field string, rec record.RecordKey) {
+	i, found := slices.BinarySearchFunc(p.Lineage, field, func(s identity.FieldSource, f string) int { return strings.Compare(s.Field, f) })
+	if found {
+		p.Lineage[i].Record = rec
+		return
+	}
+	p.Lineage = slices.Insert(p.Lineage, i, identity.FieldSource{Field: field, Record: rec})
 }
 
 func strongerConsent(cur, next record.Consent) record.Consent {

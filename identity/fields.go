@@ -44,10 +44,15 @@ func ValidField(path string) bool {
 	return fieldPtr(&record.Customer{}, path) != nil
 }
 
-// FieldValue returns the value of the field at path, "" when it is not set.
+// FieldValue returns the value of the field at path, "" when it is not set. Besides the fields
+// resolution compares, it reads "consent.<channel>" as the channel's consent state (for lineage
+// and explanations; consent is never compared).
 func FieldValue(c record.Customer, path string) (string, error) {
 	if name, ok := strings.CutPrefix(path, attributesPrefix); ok && name != "" {
 		return c.Attributes[name], nil
+	}
+	if ch, ok := strings.CutPrefix(path, "consent."); ok && ch != "" {
+		return string(c.Consent[record.Channel(ch)].State), nil
 	}
 	p := fieldPtr(&c, path)
 	if p == nil {

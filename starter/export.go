@@ -86,6 +86,10 @@ func exportQuarantine(ctx context.Context, st store.Store, run string, out *rowW
 	return st.ScanQuarantine(ctx, run, func(q store.QuarantineItem) error {
 		var parts []string
 		for _, r := range q.Reasons {
+			if r.Value == "" {
+				parts = append(parts, r.Reason)
+				continue
+			}
 			parts = append(parts, fmt.Sprintf("%s(%s=%q)", r.Reason, r.Field, r.Value))
 		}
 		primary := ""
