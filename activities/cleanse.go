@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/cdpflow/cdpflow/cleansing"
+	"github.com/cdpflow/cdpflow/identity"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/summary"
@@ -107,22 +108,18 @@ func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanse
 	return qualitySummary(qb.Report()), nil
 }
 
-// SharedAttribute marks identifiers that two different persons of one source share; identity
-// resolution does not link on them.
-const SharedAttribute = "cdpflow.shared_identifiers"
-
 func markShared(c *record.Customer, issues []cleansing.Issue) {
 	if c.Attributes == nil {
 		c.Attributes = map[string]string{}
 	}
-	v := c.Attributes[SharedAttribute]
+	v := c.Attributes[identity.SharedIdentifiersAttribute]
 	for _, is := range issues {
 		if v != "" {
 			v += ","
 		}
 		v += is.Field
 	}
-	c.Attributes[SharedAttribute] = v
+	c.Attributes[identity.SharedIdentifiersAttribute] = v
 }
 
 func (a *Activities) cleanseOrders(ctx context.Context, cl *cleansing.Cleanser, run, src string, counts *summary.OrderCounts) error {

@@ -3,6 +3,31 @@
 // other fields say. Such links are stronger than any probabilistic match.
 package identity
 
+import (
+	"strings"
+
+	"github.com/cdpflow/cdpflow/record"
+)
+
+// SharedIdentifiersAttribute is the attribute in which the cleanse stage lists, comma-separated,
+// the exact fields a record shares with a different person of its own source (a household
+// mailbox, a shop's phone). Such a value does not link the record deterministically; the record
+// can still match on its other fields.
+const SharedIdentifiersAttribute = "cdpflow.shared_identifiers"
+
+// sharedOn reports whether the record's value of path is flagged as shared.
+func sharedOn(c *record.Customer, path string) bool {
+	v := c.Attributes[SharedIdentifiersAttribute]
+	for v != "" {
+		var f string
+		f, v, _ = strings.Cut(v, ",")
+		if f == path {
+			return true
+		}
+	}
+	return false
+}
+
 // Edge strengths: links kept from earlier runs first, then strong identifiers, then matches
 // by their weight (which is far below these bases).
 const (
@@ -21,7 +46,7 @@ func exactEdges(d *dataset, exact []string, s *scorer) []edge {
 			first[i] = -1
 		}
 		for row, v := range f.vals {
-			if v == 0 {
+			if v == 0 || sharedOn(d.rows[row], path) {
 				continue
 			}
 			if first[v] < 0 {
