@@ -36,6 +36,10 @@ type Checkpoint struct {
 	// MaxUpdated per kind: the watermark candidates seen so far.
 	MaxUpdated map[record.Kind]time.Time `json:"max_updated,omitempty"`
 	QuotaWaits int                       `json:"quota_waits,omitempty"`
+	// HTTP counters of the earlier attempts, so the summary counts every request and 429.
+	Requests  int64 `json:"requests,omitempty"`
+	Retries   int64 `json:"retries,omitempty"`
+	Throttled int64 `json:"throttled,omitempty"`
 }
 
 // ExtractResult is what one extraction did. Records stay in the store, staged under the run.
@@ -70,10 +74,13 @@ func (a *Activities) Extract(ctx context.Context, in ExtractInput) (*ExtractResu
 		return nil, err
 	}
 	kinds := src.Kinds()
+	earlier := cp // counters of earlier attempts
 	for cp.KindIndex < len(kinds) {
 		kind := kinds[cp.KindIndex]
 		page, err := src.FetchPage(ctx, connectors.PageRequest{Kind: kind, Cursor: cp.Cursor, Since: cp.Since[kind]})
 		if err != nil {
+			cp.addStats(earlier, src)
+			activity.RecordHeartbeat(ctx, cp) // sent with the failure: the next attempt keeps the counts
 			return nil, a.extractError(in.Source, kind, cp, err)
 		}
 		if err := a.stage(ctx, in.Run, page); err != nil {
@@ -89,9 +96,23 @@ func (a *Activities) Extract(ctx context.Context, in ExtractInput) (*ExtractResu
 		} else {
 			cp.Cursor = page.Next
 		}
+		cp.addStats(earlier, src)
 		activity.RecordHeartbeat(ctx, cp)
 	}
+	cp.addStats(earlier, src)
 	return a.extractResult(ctx, in, src, cp, resumed)
+}
+
+// addStats sets the checkpoint's HTTP counters to the earlier attempts' plus this attempt's.
+func (cp *Checkpoint) addStats(earlier Checkpoint, src connectors.Source) {
+	sr, ok := src.(connectors.StatsReporter)
+	if !ok {
+		return
+	}
+	st := sr.HTTPStats()
+	cp.Requests = earlier.Requests + st.Requests.Load()
+	cp.Retries = earlier.Retries + st.Retries.Load()
+	cp.Throttled = earlier.Throttled + st.Throttled.Load()
 }
 
 // startCheckpoint resumes from heartbeat details or the input, or starts a full or incremental sync.
@@ -187,10 +208,7 @@ func (a *Activities) extractResult(ctx context.Context, in ExtractInput, src con
 			res.Watermarks = append(res.Watermarks, WatermarkUpdate{Source: in.Source, Kind: k, Value: t})
 		}
 	}
-	if sr, ok := src.(connectors.StatsReporter); ok {
-		st := sr.HTTPStats()
-		res.Requests, res.Retries, res.Throttled = int(st.Requests.Load()), int(st.Retries.Load()), int(st.Throttled.Load())
-	}
+	res.Requests, res.Retries, res.Throttled = int(cp.Requests), int(cp.Retries), int(cp.Throttled)
 	res.Retries += int(activity.GetInfo(ctx).Attempt) - 1
 	return res, nil
 }

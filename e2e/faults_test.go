@@ -34,12 +34,14 @@ func TestCustomerRefresh_SurvivesVendorFaults(t *testing.T) {
 	for _, v := range sandbox.Vendors() {
 		require.Positive(s.rt.Sandbox.Faults.Fired(v), "faults were injected into %s", v)
 	}
-	retries := 0
+	retries, throttled := 0, 0
 	for name, src := range clean.Sources {
 		require.Equal(src.Extracted, faulty.Sources[name].Extracted, "source %s", name)
 		retries += faulty.Sources[name].Retries
+		throttled += faulty.Sources[name].Throttled
 	}
 	require.Positive(retries, "the summary shows the retries")
+	require.Positive(throttled, "and the throttle answers, also those of failed attempts")
 	require.Equal(clean.Identity.Profiles, faulty.Identity.Profiles)
 	for name, d := range clean.Destinations {
 		// A 500 from Mandrill may mean the email went out: those members are in doubt, not resent.
