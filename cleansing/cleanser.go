@@ -299,8 +299,20 @@ func (c *Cleanser) cleanNames(in record.Customer, out *record.Customer, issues *
 	if out.FirstName, err = NormalizeName(n.First); err != nil {
 		*issues = append(*issues, dropIssue("first_name", firstRaw, err))
 	}
-	if out.LastName, err = NormalizeName(n.Last); err != nil {
-		*issues = append(*issues, dropIssue("last_name", lastRaw, err))
+	var lastErr error
+	if out.LastName, lastErr = NormalizeName(n.Last); lastErr != nil {
+		*issues = append(*issues, dropIssue("last_name", lastRaw, lastErr))
+	}
+	if lastErr != nil && out.FirstName != "" {
+		// With the last name dropped, the first name field holds the whole name: split it as a
+		// second cleansing would, so that cleansing twice equals cleansing once.
+		n2 := SplitName(out.FirstName, "")
+		f2, err1 := NormalizeName(n2.First)
+		l2, err2 := NormalizeName(n2.Last)
+		if err1 == nil && err2 == nil {
+			out.FirstName, out.LastName = f2, l2
+			out.Title, out.Suffix = joinCodes(out.Title, n2.Title), joinCodes(out.Suffix, n2.Suffix)
+		}
 	}
 }
 
