@@ -10,7 +10,6 @@ import (
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/knadh/koanf/parsers/yaml"
 	"github.com/knadh/koanf/providers/confmap"
-	"github.com/knadh/koanf/providers/env"
 	"github.com/knadh/koanf/providers/file"
 	"github.com/knadh/koanf/v2"
 )
@@ -63,6 +62,8 @@ func Load(opts LoadOptions) (*Config, error) {
 			return nil, fmt.Errorf("config: merge %s: %w", path, err)
 		}
 	}
+	// The environment is parsed here rather than with koanf's env provider so that tests can pass
+	// their own and so that only the known sections are read.
 	environ := opts.Environ
 	if environ == nil {
 		environ = os.Environ()
@@ -79,7 +80,6 @@ func Load(opts LoadOptions) (*Config, error) {
 		}
 		envMap[key] = val
 	}
-	_ = env.Provider // the environment is read above so that tests can inject it
 	if err := k.Load(confmap.Provider(envMap, "."), nil); err != nil {
 		return nil, fmt.Errorf("config: load environment: %w", err)
 	}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 	"github.com/cdpflow/cdpflow/summary"
 	"github.com/cdpflow/cdpflow/workflows"
 )
+
+var errNotCompleted = errors.New("the run did not complete")
 
 func init() {
 	register("dev", command{
