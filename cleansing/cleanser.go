@@ -306,12 +306,14 @@ func (c *Cleanser) cleanNames(in record.Customer, out *record.Customer, issues *
 	if lastErr != nil && out.FirstName != "" {
 		// With the last name dropped, the first name field holds the whole name: split it as a
 		// second cleansing would, so that cleansing twice equals cleansing once.
-		n2 := SplitName(out.FirstName, "")
-		f2, err1 := NormalizeName(n2.First)
-		l2, err2 := NormalizeName(n2.Last)
-		if err1 == nil && err2 == nil {
-			out.FirstName, out.LastName = f2, l2
-			out.Title, out.Suffix = joinCodes(out.Title, n2.Title), joinCodes(out.Suffix, n2.Suffix)
+		whole := out.FirstName
+		n2 := SplitName(whole, "")
+		out.Title, out.Suffix = joinCodes(out.Title, n2.Title), joinCodes(out.Suffix, n2.Suffix)
+		if out.FirstName, err = NormalizeName(n2.First); err != nil {
+			*issues = append(*issues, dropIssue("first_name", whole, err))
+		}
+		if out.LastName, err = NormalizeName(n2.Last); err != nil {
+			*issues = append(*issues, dropIssue("last_name", whole, err))
 		}
 	}
 }
