@@ -181,8 +181,8 @@ func (r *run) segment(ctx workflow.Context) error {
 		activities.SegmentInput{Run: r.sum.WorkflowID, AsOf: workflow.Now(ctx).UTC()}).Get(ctx, &res); err != nil {
 		return err
 	}
-	for name, s := range res.Segments {
-		r.sum.Segments[name] = s
+	for _, name := range sortedKeys(res.Segments) {
+		r.sum.Segments[name] = res.Segments[name]
 	}
 	return nil
 }
