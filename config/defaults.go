@@ -15,7 +15,7 @@ func Defaults() map[string]any {
 				"rate_limit": map[string]any{"requests_per_second": 10, "burst": 10}},
 			map[string]any{"name": "salesforce", "type": "salesforce", "base_url": Sandbox, "api_version": "v61.0", "token_env": "SALESFORCE_TOKEN"},
 			map[string]any{"name": "shop", "type": "shopify", "base_url": Sandbox, "api_version": "2024-07", "token_env": "SHOPIFY_TOKEN",
-				"rate_limit": map[string]any{"requests_per_second": 20, "burst": 40}},
+				"rate_limit": map[string]any{"requests_per_second": 2, "burst": 40}},
 			map[string]any{"name": "pos", "type": "square", "base_url": Sandbox, "location_ids": []any{"L1"}, "token_env": "SQUARE_TOKEN"},
 			map[string]any{"name": "web", "type": "ga4", "base_url": Sandbox, "property_id": "123456",
 				"customer_dimension": "customUser:crm_id", "customer_source": "hubspot", "token_env": "GA4_TOKEN"},

@@ -77,7 +77,9 @@ func (c *Connectors) Source(name string) (connectors.Source, error) {
 	case "salesforce":
 		return salesforce.New(salesforce.Config{Name: s.Name, BaseURL: u, Token: token, TokenEnv: s.TokenEnv, RequestsPerSecond: rps, Burst: burst, APIVersion: s.APIVersion})
 	case "shopify":
-		return shopify.New(shopify.Config{Name: s.Name, BaseURL: u, Token: token, TokenEnv: s.TokenEnv, RequestsPerSecond: rps, Burst: burst, APIVersion: s.APIVersion})
+		// The plan's rate (2/s standard, 4 advanced, 20 Plus) is also the call bucket's leak rate.
+		return shopify.New(shopify.Config{Name: s.Name, BaseURL: u, Token: token, TokenEnv: s.TokenEnv, RequestsPerSecond: rps, Burst: burst,
+			APIVersion: s.APIVersion, LeakRate: rps})
 	case "square":
 		return square.New(square.Config{Name: s.Name, BaseURL: u, Token: token, TokenEnv: s.TokenEnv, RequestsPerSecond: rps, Burst: burst, LocationIDs: s.LocationIDs})
 	case "ga4":
