@@ -265,8 +265,41 @@ func cleanPhone(raw, region string, issues *[]Issue) string {
 	return p.e164
 }
 
-// cleanNames splits and normalizes title, first name, last name and suffix.
+// cleanNames splits and normalizes title, first name, last name and suffix. Dropping one part
+// can change how the rest splits (a whole name left in the first name field) or reveal a
+// placeholder ("Test" + "User"), so the step is repeated on its own output until it settles:
+// cleansing twice then equals cleansing once. Every round's issues are kept, each once.
 func (c *Cleanser) cleanNames(in record.Customer, out *record.Customer, issues *[]Issue) {
+	cur := in
+	// A round that does not settle drops or moves at least one word, so the number of words
+	// bounds the rounds (real names settle in two).
+	rounds := 3 + len(strings.Fields(in.Title+" "+in.FirstName+" "+in.LastName+" "+in.Suffix))
+	for round := 0; round < rounds; round++ {
+		var found []Issue
+		c.cleanNamesOnce(cur, out, &found)
+		for _, is := range found {
+			if round == 0 || !hasIssue(*issues, is.Field, is.Reason) {
+				*issues = append(*issues, is)
+			}
+		}
+		if out.Title == cur.Title && out.FirstName == cur.FirstName && out.LastName == cur.LastName && out.Suffix == cur.Suffix {
+			return
+		}
+		cur.Title, cur.FirstName, cur.LastName, cur.Suffix = out.Title, out.FirstName, out.LastName, out.Suffix
+	}
+}
+
+func hasIssue(issues []Issue, field, reason string) bool {
+	for _, is := range issues {
+		if is.Field == field && is.Reason == reason {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanNamesOnce is one round of cleanNames.
+func (c *Cleanser) cleanNamesOnce(in record.Customer, out *record.Customer, issues *[]Issue) {
 	out.Title, out.FirstName, out.LastName, out.Suffix = "", "", "", ""
 
 	title, err := NormalizeTitle(in.Title)
@@ -299,22 +332,8 @@ func (c *Cleanser) cleanNames(in record.Customer, out *record.Customer, issues *
 	if out.FirstName, err = NormalizeName(n.First); err != nil {
 		*issues = append(*issues, dropIssue("first_name", firstRaw, err))
 	}
-	var lastErr error
-	if out.LastName, lastErr = NormalizeName(n.Last); lastErr != nil {
-		*issues = append(*issues, dropIssue("last_name", lastRaw, lastErr))
-	}
-	if lastErr != nil && out.FirstName != "" {
-		// With the last name dropped, the first name field holds the whole name: split it as a
-		// second cleansing would, so that cleansing twice equals cleansing once.
-		whole := out.FirstName
-		n2 := SplitName(whole, "")
-		out.Title, out.Suffix = joinCodes(out.Title, n2.Title), joinCodes(out.Suffix, n2.Suffix)
-		if out.FirstName, err = NormalizeName(n2.First); err != nil {
-			*issues = append(*issues, dropIssue("first_name", whole, err))
-		}
-		if out.LastName, err = NormalizeName(n2.Last); err != nil {
-			*issues = append(*issues, dropIssue("last_name", whole, err))
-		}
+	if out.LastName, err = NormalizeName(n.Last); err != nil {
+		*issues = append(*issues, dropIssue("last_name", lastRaw, err))
 	}
 }
 

@@ -111,7 +111,9 @@ func isNullMarker(cleaned string) bool {
 	if len(cleaned) > 16 {
 		return false
 	}
-	return nullMarkers[strings.ToLower(cleaned)]
+	// Fold full-width and compatibility forms first ("ＮA" is "NA"): a later pass sees the folded
+	// value, so the first must judge it too.
+	return nullMarkers[strings.ToLower(norm.NFKC.String(cleaned))]
 }
 
 // hasLetterOrDigit reports whether s contains at least one letter or digit.
