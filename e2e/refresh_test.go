@@ -2,9 +2,10 @@ package e2e
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"testing"
 	"time"
 
@@ -168,7 +169,7 @@ func TestCustomerRefresh_EndToEnd(t *testing.T) {
 	t.Run("a one-source backfill re-reads that source only and changes no profile", func(t *testing.T) {
 		sync := s.run(t, "sync-e2e-shop", workflows.SourceSync, workflows.SyncInput{Source: "shop", Full: true})
 		assert.Equal(t, summary.StatusCompleted, sync.Status)
-		assert.Equal(t, []string{"shop"}, keys(sync.Sources))
+		assert.Equal(t, []string{"shop"}, slices.Sorted(maps.Keys(sync.Sources)))
 		assert.Equal(t, "full", sync.Sources["shop"].Mode)
 		assert.Equal(t, sum.Sources["shop"].Extracted, sync.Sources["shop"].Extracted)
 		assert.Equal(t, sum.Identity.Profiles, sync.Identity.Profiles)
@@ -182,7 +183,7 @@ func TestCustomerRefresh_EndToEnd(t *testing.T) {
 			return nil
 		}))
 		var pid string
-		for _, id := range keys(members) {
+		for _, id := range slices.Sorted(maps.Keys(members)) {
 			if len(members[id]) >= 3 {
 				pid = id
 				break
@@ -224,7 +225,7 @@ func TestCustomerRefresh_EndToEnd(t *testing.T) {
 	t.Run("a campaign re-run reaches nobody twice", func(t *testing.T) {
 		c := s.run(t, "campaign-e2e", workflows.Campaign, workflows.CampaignInput{Campaign: "spring-winback"})
 		assert.Equal(t, summary.StatusCompleted, c.Status)
-		assert.Equal(t, []string{"meta_lookalike", "winback_email"}, keys(c.Destinations))
+		assert.Equal(t, []string{"meta_lookalike", "winback_email"}, slices.Sorted(maps.Keys(c.Destinations)))
 		for d, res := range c.Destinations {
 			assert.Zero(t, res.Added, "%s: the refresh already delivered the campaign's members", d)
 		}
@@ -232,15 +233,6 @@ func TestCustomerRefresh_EndToEnd(t *testing.T) {
 			assert.Equal(t, 1, n, "still one email to %s", rcpt)
 		}
 	})
-}
-
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func (s *stack) run(t *testing.T, id string, wf any, in any) summary.Run {

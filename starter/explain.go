@@ -37,11 +37,7 @@ func runExplain(ctx context.Context, args []string) error {
 	if fs.NArg() != 1 {
 		return usageError("name exactly one profile id (see starter explain --help)")
 	}
-	cfg, _, err := c.load(false)
-	if err != nil {
-		return err
-	}
-	st, err := engine.OpenStore(ctx, cfg.Store)
+	st, _, err := c.openStore(ctx)
 	if err != nil {
 		return err
 	}

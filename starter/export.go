@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cdpflow/cdpflow/engine"
 	"github.com/cdpflow/cdpflow/store"
 )
 
@@ -51,11 +50,7 @@ func runExport(ctx context.Context, args []string) error {
 	if *format != "csv" && *format != "jsonl" {
 		return usageError("--format %q: use csv or jsonl", *format)
 	}
-	cfg, _, err := c.load(false)
-	if err != nil {
-		return err
-	}
-	st, err := engine.OpenStore(ctx, cfg.Store)
+	st, _, err := c.openStore(ctx)
 	if err != nil {
 		return err
 	}

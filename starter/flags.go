@@ -16,6 +16,7 @@ import (
 
 	"github.com/cdpflow/cdpflow/config"
 	"github.com/cdpflow/cdpflow/engine"
+	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/workflows"
 )
 
@@ -68,6 +69,19 @@ func (c *common) load(dev bool) (*config.Config, *slog.Logger, error) {
 		return nil, nil, &exitError{code: 2, err: err}
 	}
 	return cfg, engine.NewLogger(cfg.Log), nil
+}
+
+// openStore loads the configuration and opens its store (commands that read the store directly).
+func (c *common) openStore(ctx context.Context) (store.Store, *config.Config, error) {
+	cfg, _, err := c.load(false)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := engine.OpenStore(ctx, cfg.Store)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, cfg, nil
 }
 
 // searchAttributesReady reports whether the run search attributes exist in the namespace.

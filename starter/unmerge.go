@@ -40,11 +40,7 @@ func runUnmerge(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError("--record: %v", err)
 	}
-	cfg, _, err := c.load(false)
-	if err != nil {
-		return err
-	}
-	st, err := engine.OpenStore(ctx, cfg.Store)
+	st, _, err := c.openStore(ctx)
 	if err != nil {
 		return err
 	}

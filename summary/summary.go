@@ -6,7 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -132,7 +133,7 @@ func (r Run) WriteText(w io.Writer) {
 	}
 	if len(r.Sources) > 0 {
 		fmt.Fprintln(w, "  sources:")
-		for _, name := range sortedKeys(r.Sources) {
+		for _, name := range slices.Sorted(maps.Keys(r.Sources)) {
 			s := r.Sources[name]
 			fmt.Fprintf(w, "    %-16s %6d extracted (%s) %s, %d pages, %d retries", name, s.Extracted, kinds(s.ByKind), s.Mode, s.Pages, s.Retries)
 			if s.Error != "" {
@@ -146,7 +147,7 @@ func (r Run) WriteText(w io.Writer) {
 		r.Identity.Records, r.Identity.Profiles, r.Identity.MergedRecords, r.Identity.NewProfiles)
 	if len(r.Segments) > 0 {
 		fmt.Fprintln(w, "  segments:")
-		for _, name := range sortedKeys(r.Segments) {
+		for _, name := range slices.Sorted(maps.Keys(r.Segments)) {
 			s := r.Segments[name]
 			if s.Members == 0 && s.Added == 0 && s.Removed == 0 {
 				continue
@@ -156,7 +157,7 @@ func (r Run) WriteText(w io.Writer) {
 	}
 	if len(r.Destinations) > 0 {
 		fmt.Fprintln(w, "  destinations:")
-		for _, name := range sortedKeys(r.Destinations) {
+		for _, name := range slices.Sorted(maps.Keys(r.Destinations)) {
 			d := r.Destinations[name]
 			fmt.Fprintf(w, "    %-16s +%d ~%d -%d, %d failed, %d rejected, %d skipped (no consent)", name, d.Added, d.Updated, d.Removed, d.Failed, d.Rejected, d.SkippedNoConsent)
 			if d.Error != "" {
@@ -169,17 +170,8 @@ func (r Run) WriteText(w io.Writer) {
 
 func kinds(m map[string]int) string {
 	var parts []string
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		parts = append(parts, fmt.Sprintf("%s=%d", k, m[k]))
 	}
 	return strings.Join(parts, " ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -5,7 +5,8 @@ package workflows
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -181,7 +182,7 @@ func (r *run) segment(ctx workflow.Context) error {
 		activities.SegmentInput{Run: r.sum.WorkflowID, AsOf: workflow.Now(ctx).UTC()}).Get(ctx, &res); err != nil {
 		return err
 	}
-	for _, name := range sortedKeys(res.Segments) {
+	for _, name := range slices.Sorted(maps.Keys(res.Segments)) {
 		r.sum.Segments[name] = res.Segments[name]
 	}
 	return nil
@@ -247,7 +248,7 @@ func (r *run) details() string {
 	fmt.Fprintf(&b, "**%s** — stage: `%s`\n\n", r.sum.Kind, r.stage)
 	if len(r.sum.Sources) > 0 {
 		b.WriteString("| source | extracted | mode | pages | retries |\n|---|---|---|---|---|\n")
-		for _, name := range sortedKeys(r.sum.Sources) {
+		for _, name := range slices.Sorted(maps.Keys(r.sum.Sources)) {
 			s := r.sum.Sources[name]
 			mode := s.Mode
 			if s.Error != "" {
@@ -266,19 +267,10 @@ func (r *run) details() string {
 	}
 	if len(r.sum.Destinations) > 0 {
 		b.WriteString("| destination | added | updated | removed | failed | skipped (consent) |\n|---|---|---|---|---|---|\n")
-		for _, name := range sortedKeys(r.sum.Destinations) {
+		for _, name := range slices.Sorted(maps.Keys(r.sum.Destinations)) {
 			d := r.sum.Destinations[name]
 			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d |\n", name, d.Added, d.Updated, d.Removed, d.Failed, d.SkippedNoConsent)
 		}
 	}
 	return b.String()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
