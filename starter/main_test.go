@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cdpflow/cdpflow/record"
+)
+
+func exitCode(err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+func TestCommands_UsageErrors(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx := context.Background()
+	cases := []struct {
+		cmd  string
+		args []string
+		code int
+		msg  string
+	}{
+		{"sync", nil, 2, "exactly one source"},
+		{"sync", []string{"nope"}, 2, `unknown source "nope"`},
+		{"campaign", []string{"nope"}, 2, `unknown campaign "nope"`},
+		{"report", nil, 2, "exactly one workflow id"},
+		{"export", []string{"profiles"}, 2, "quarantine or deliveries"},
+		{"export", []string{"quarantine", "--format", "xml"}, 2, "csv or jsonl"},
+		{"resolve", []string{"--input", "x.csv"}, 2, "are required"},
+		{"unmerge", []string{"p_1", "--record", "no-slash"}, 2, "source/id"},
+		{"refresh", []string{"--bogus"}, 2, "unknown flag"},
+		{"refresh", []string{"--help"}, 0, ""},
+		{"sync", []string{"shop", "--config", "missing.yaml"}, 2, "missing.yaml"},
+	}
+	for _, c := range cases {
+		t.Run(c.cmd+" "+c.msg, func(t *testing.T) {
+			err := commands[c.cmd].run(ctx, c.args)
+			assert.Equal(t, c.code, exitCode(err), "%v", err)
+			if c.msg != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), c.msg)
+			}
+		})
+	}
+}
+
+func TestCommands_EveryCommandHasUsageWithExamples(t *testing.T) {
+	for name, c := range commands {
+		assert.NotEmpty(t, c.summary, name)
+		assert.Contains(t, c.usage, "Usage: starter "+name, name)
+		assert.Contains(t, c.usage, "Example", name)
+	}
+}
+
+func TestParseRecordKey(t *testing.T) {
+	k, err := parseRecordKey("shop/gid/42")
+	require.NoError(t, err)
+	assert.Equal(t, record.RecordKey{Source: "shop", ID: "gid/42"}, k)
+	for _, bad := range []string{"", "shop", "/42", "shop/"} {
+		_, err := parseRecordKey(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestRemoveLocalState(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cdpflow.db")
+	for _, p := range []string{db, db + "-wal", filepath.Join(dir, "temporal.db"), filepath.Join(dir, "keep.txt")} {
+		require.NoError(t, os.WriteFile(p, []byte("x"), 0o644))
+	}
+	require.NoError(t, removeLocalState("file:"+db+"?_pragma=x", filepath.Join(dir, "temporal.db")))
+	left, _ := filepath.Glob(filepath.Join(dir, "*"))
+	assert.Equal(t, []string{filepath.Join(dir, "keep.txt")}, left)
+}
