@@ -16,7 +16,8 @@ func init() {
 
 Recomputes segments from the current profiles and adds the members of the campaign's segments to
 its destinations. Nobody is removed, and the delivery ledger makes a repeated campaign reach only
-members it has not reached before (a transactional email is sent at most once per member).
+members it has not reached yet: a transactional email goes out once per member for as long as the
+member stays in the segment.
 
 Examples:
   starter campaign spring-winback --wait`,
