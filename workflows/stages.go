@@ -242,6 +242,15 @@ func (r *run) finish(ctx workflow.Context, fatal error) (summary.Run, error) {
 	return r.sum, nil
 }
 
+// counts renders a reason -> count map as "a 2, b 1" (sorted by name).
+func counts(m map[string]int) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // details renders the live run state as markdown for Temporal UI's "current details".
 func (r *run) details() string {
 	var b strings.Builder
@@ -261,6 +270,16 @@ func (r *run) details() string {
 	c := r.sum.Cleanse
 	if c.Accepted+c.Quarantined > 0 {
 		fmt.Fprintf(&b, "cleanse: %d accepted, %d quarantined\n\n", c.Accepted, c.Quarantined)
+		b.WriteString("| data quality | records | accepted | quarantined (reasons) | flagged | email filled | phone filled |\n|---|---|---|---|---|---|---|\n")
+		for _, name := range slices.Sorted(maps.Keys(c.BySource)) {
+			q := c.BySource[name]
+			if q.Records == 0 {
+				continue
+			}
+			fmt.Fprintf(&b, "| %s | %d | %d | %d (%s) | %s | %.0f%% | %.0f%% |\n", name, q.Records, q.Accepted, q.Quarantined,
+				counts(q.Reasons), counts(q.Flags), 100*q.FillRate["email"], 100*q.FillRate["phone"])
+		}
+		b.WriteString("\n")
 	}
 	if r.sum.Identity.Records > 0 {
 		fmt.Fprintf(&b, "identity: %d records → %d profiles\n\n", r.sum.Identity.Records, r.sum.Identity.Profiles)
