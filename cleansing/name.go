@@ -215,7 +215,24 @@ func recaseWord(w string, first bool) string {
 //
 // First and Last are cleaned (whitespace, apostrophes) but not recased or validated: pass each
 // through NormalizeName.
+//
+// Splitting can bring a title or suffix to where it is recognised ("0 Jr 0": the split leaves
+// "Jr" at the end of the first name), so the split is repeated on its own result until it
+// settles, bounded by the number of words; titles and suffixes of every round are kept.
 func SplitName(first, last string) Name {
+	n := splitNameOnce(first, last)
+	for rounds := len(strings.Fields(first + " " + last)); rounds > 0; rounds-- {
+		next := splitNameOnce(n.First, n.Last)
+		if next.First == n.First && next.Last == n.Last && next.Title == "" && next.Suffix == "" {
+			break
+		}
+		n = Name{Title: joinCodes(n.Title, next.Title), First: next.First, Last: next.Last, Suffix: joinCodes(next.Suffix, n.Suffix)}
+	}
+	return n
+}
+
+// splitNameOnce is one round of SplitName.
+func splitNameOnce(first, last string) Name {
 	f, l := cleanNameKeepCommas(first), cleanNameKeepCommas(last)
 	var extraSuffix []string
 	switch {
