@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/connectortest"
 	"github.com/cdpflow/cdpflow/connectors/ga4"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/record"
@@ -21,11 +22,7 @@ import (
 var clock = time.Date(2026, 11, 1, 12, 34, 56, 0, time.UTC)
 
 func startSandbox(t *testing.T, token string) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.Start(sandbox.ServerOptions{Dataset: sandbox.Generate(sandbox.Options{People: 400}), Only: []string{sandbox.GA4}, Token: token})
-	require.NoError(t, err)
-	t.Cleanup(sb.Close)
-	return sb
+	return connectortest.StartSandbox(t, 400, token, sandbox.GA4)
 }
 
 func newSource(t *testing.T, sb *sandbox.Sandbox, mod func(*ga4.Config)) *ga4.Source {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/connectortest"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/sandbox"
@@ -20,12 +21,7 @@ import (
 const testToken = "hs-test-token"
 
 func startSandbox(t testing.TB, people int) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.Start(sandbox.ServerOptions{Dataset: sandbox.Generate(sandbox.Options{People: people}),
-		Only: []string{sandbox.HubSpot}, Token: testToken})
-	require.NoError(t, err)
-	t.Cleanup(sb.Close)
-	return sb
+	return connectortest.StartSandbox(t, people, testToken, sandbox.HubSpot)
 }
 
 func newSource(t testing.TB, sb *sandbox.Sandbox, mod func(*Config)) *Source {
@@ -46,32 +42,10 @@ type syncResult struct {
 	errs      []error // retryable errors survived by re-calling with the same cursor
 }
 
-// syncAll pages through one kind, re-calling with the same cursor after a retryable error, as the
-// activity does.
+// syncAll pages through the contacts as the activity does (connectortest.SyncAll).
 func syncAll(t testing.TB, src connectors.Source, since time.Time) syncResult {
-	t.Helper()
-	var res syncResult
-	cur := ""
-	for i := 0; i < 10000; i++ {
-		page, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: cur, Since: since})
-		if err != nil {
-			he, ok := httpx.AsError(err)
-			require.Truef(t, ok && he.Retryable(), "non-retryable error: %v", err)
-			res.errs = append(res.errs, err)
-			require.Less(t, len(res.errs), 20, "too many errors: %v", err)
-			continue
-		}
-		res.cursors = append(res.cursors, cur)
-		res.pages = append(res.pages, page)
-		res.customers = append(res.customers, page.Customers...)
-		if page.Done {
-			return res
-		}
-		require.NotEmpty(t, page.Next)
-		cur = page.Next
-	}
-	t.Fatal("sync did not finish")
-	return res
+	s := connectortest.SyncAll(t, src, record.KindCustomer, since, nil)
+	return syncResult{customers: s.Customers(), cursors: s.Cursors, pages: s.Pages, errs: s.Errs}
 }
 
 func ids(cs []record.Customer) []string {

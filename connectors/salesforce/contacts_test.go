@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/connectortest"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/sandbox"
@@ -22,12 +23,7 @@ import (
 const testToken = "sf-test-token"
 
 func startSandbox(t testing.TB, people int) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.Start(sandbox.ServerOptions{Dataset: sandbox.Generate(sandbox.Options{People: people}),
-		Only: []string{sandbox.Salesforce}, Token: testToken})
-	require.NoError(t, err)
-	t.Cleanup(sb.Close)
-	return sb
+	return connectortest.StartSandbox(t, people, testToken, sandbox.Salesforce)
 }
 
 func newSource(t testing.TB, sb *sandbox.Sandbox, mod func(*Config)) *Source {
@@ -48,34 +44,11 @@ type syncResult struct {
 	errs      []error
 }
 
-// syncAll pages through the contacts, re-calling with the same cursor after a retryable error;
-// between pages it runs hook (if any) with the page index just fetched.
+// syncAll pages through the contacts as the activity does (connectortest.SyncAll); between pages
+// it runs hook (if any) with the page index just fetched.
 func syncAll(t testing.TB, src connectors.Source, since time.Time, hook func(i int)) syncResult {
-	t.Helper()
-	var res syncResult
-	cur := ""
-	for i := 0; i < 1000; i++ {
-		page, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: cur, Since: since})
-		if err != nil {
-			he, ok := httpx.AsError(err)
-			require.Truef(t, ok && he.Retryable(), "non-retryable error: %v", err)
-			res.errs = append(res.errs, err)
-			require.Less(t, len(res.errs), 20, "too many errors: %v", err)
-			continue
-		}
-		res.cursors = append(res.cursors, cur)
-		res.pages = append(res.pages, page)
-		res.customers = append(res.customers, page.Customers...)
-		if page.Done {
-			return res
-		}
-		if hook != nil {
-			hook(len(res.pages) - 1)
-		}
-		cur = page.Next
-	}
-	t.Fatal("sync did not finish")
-	return res
+	s := connectortest.SyncAll(t, src, record.KindCustomer, since, hook)
+	return syncResult{customers: s.Customers(), cursors: s.Cursors, pages: s.Pages, errs: s.Errs}
 }
 
 func ids(cs []record.Customer) []string {

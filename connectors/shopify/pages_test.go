@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/connectortest"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/sandbox"
@@ -21,11 +22,7 @@ import (
 const testToken = "shpat_test"
 
 func startSandbox(t testing.TB, people int) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.Start(sandbox.ServerOptions{Dataset: sandbox.Generate(sandbox.Options{People: people}),
-		Only: []string{sandbox.Shopify}, Token: testToken})
-	require.NoError(t, err)
-	t.Cleanup(sb.Close)
+	sb := connectortest.StartSandbox(t, people, testToken, sandbox.Shopify)
 	sb.SetShopifyBucket(40, 1000) // tests page faster than a real shop's 2 calls/s
 	return sb
 }
@@ -49,32 +46,14 @@ type syncResult struct {
 }
 
 func syncAll(t testing.TB, src connectors.Source, kind record.Kind, since time.Time) syncResult {
-	t.Helper()
-	var res syncResult
-	cur := ""
-	for i := 0; i < 1000; i++ {
-		page, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: kind, Cursor: cur, Since: since})
-		if err != nil {
-			he, ok := httpx.AsError(err)
-			require.Truef(t, ok && he.Retryable(), "non-retryable error: %v", err)
-			res.errs = append(res.errs, err)
-			require.Less(t, len(res.errs), 20, "too many errors: %v", err)
-			continue
-		}
-		res.cursors = append(res.cursors, cur)
-		res.pages = append(res.pages, page)
-		for _, c := range page.Customers {
-			res.ids = append(res.ids, c.SourceID)
-		}
-		for _, o := range page.Orders {
-			res.ids = append(res.ids, o.ID)
-		}
-		if page.Done {
-			return res
-		}
-		cur = page.Next
+	s := connectortest.SyncAll(t, src, kind, since, nil)
+	res := syncResult{pages: s.Pages, cursors: s.Cursors, errs: s.Errs}
+	for _, c := range s.Customers() {
+		res.ids = append(res.ids, c.SourceID)
 	}
-	t.Fatal("sync did not finish")
+	for _, o := range s.Orders() {
+		res.ids = append(res.ids, o.ID)
+	}
 	return res
 }
 

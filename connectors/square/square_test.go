@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/connectortest"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/connectors/square"
 	"github.com/cdpflow/cdpflow/record"
@@ -19,11 +20,7 @@ import (
 )
 
 func startSandbox(t *testing.T, token string) *sandbox.Sandbox {
-	t.Helper()
-	sb, err := sandbox.Start(sandbox.ServerOptions{Dataset: sandbox.Generate(sandbox.Options{People: 300}), Only: []string{sandbox.Square}, Token: token})
-	require.NoError(t, err)
-	t.Cleanup(sb.Close)
-	return sb
+	return connectortest.StartSandbox(t, 300, token, sandbox.Square)
 }
 
 func newSource(t *testing.T, sb *sandbox.Sandbox, mod func(*square.Config)) *square.Source {
