@@ -98,11 +98,15 @@ func (a *Activities) desiredMembers(ctx context.Context, d *config.Destination, 
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	profiles, err := a.Store.GetProfiles(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("push %s: read profiles: %w", d.Name, err)
+	}
 	var out []connectors.Member
 	for _, id := range ids {
-		p, err := a.Store.GetProfile(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("push %s: read profile %s: %w", d.Name, id, err)
+		p, ok := profiles[id]
+		if !ok {
+			return nil, fmt.Errorf("push %s: segment member %s has no profile (segments are recomputed by the next refresh)", d.Name, id)
 		}
 		g := p.Golden
 		if !hasConsent(g, d.Consent) {

@@ -66,7 +66,9 @@ type Store interface {
 	// Identity.
 	// WriteIdentity applies one resolution's changes in a single transaction.
 	WriteIdentity(ctx context.Context, w IdentityWrite) error
-	GetProfile(ctx context.Context, id string) (Profile, error)     // ErrNotFound
+	GetProfile(ctx context.Context, id string) (Profile, error) // ErrNotFound
+	// GetProfiles reads many profiles at once; ids that do not exist are absent from the map.
+	GetProfiles(ctx context.Context, ids []string) (map[string]Profile, error)
 	ScanProfiles(ctx context.Context, fn func(Profile) error) error // ordered by id
 	ScanLinks(ctx context.Context, fn func(Link) error) error       // ordered by (profile, source, id)
 	ProfileLinks(ctx context.Context, profileID string) ([]Link, error)

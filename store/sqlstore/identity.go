@@ -156,6 +156,37 @@ func (s *Store) GetProfile(ctx context.Context, id string) (store.Profile, error
 	return p, nil
 }
 
+// GetProfiles reads the given profiles in statements of at most the dialect's parameter limit.
+func (s *Store) GetProfiles(ctx context.Context, ids []string) (map[string]store.Profile, error) {
+	out := make(map[string]store.Profile, len(ids))
+	chunk := s.rowsPerStatement(1)
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := s.query(ctx, s.r, `SELECT `+profileCols+` FROM profiles WHERE id IN (`+marks(len(part))+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("get profiles: %w", err)
+		}
+		for rows.Next() {
+			p, err := scanProfile(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("get profiles: %w", err)
+			}
+			out[p.ID] = p
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("get profiles: %w", err)
+		}
+	}
+	return out, nil
+}
+
 // ScanProfiles visits profiles by id.
 func (s *Store) ScanProfiles(ctx context.Context, fn func(store.Profile) error) error {
 	return scanPages(ctx, s, pageQuery{name: "scan profiles", cols: profileCols, from: "profiles", key: []string{"id"}},

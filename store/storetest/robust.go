@@ -287,6 +287,9 @@ func testLargeBatch(t *testing.T, s store.Store) {
 		links := 0
 		require.NoError(t, s.ScanLinks(ctx, func(store.Link) error { links++; return nil }))
 		require.Equal(t, n, links)
+		all, err := s.GetProfiles(ctx, ids)
+		require.NoError(t, err)
+		require.Len(t, all, n, "read in chunks under the parameter limit")
 
 		// Delete them all again: links first, then profiles.
 		del := store.IdentityWrite{Run: "run2", DeleteProfiles: ids}
