@@ -38,31 +38,9 @@ func newSource(t *testing.T, sb *sandbox.Sandbox, mod func(*ga4.Config)) *ga4.So
 	return src
 }
 
-// syncAll pages through the report, retrying a page whose error is retryable (except quota waits).
+// syncAll pages through the report like the engine does (connectortest.SyncAll).
 func syncAll(t *testing.T, src connectors.Source, since time.Time) []connectors.Page {
-	t.Helper()
-	var pages []connectors.Page
-	cur := ""
-	for i := 0; i < 1000; i++ {
-		var page connectors.Page
-		var err error
-		for attempt := 0; attempt < 6; attempt++ {
-			page, err = src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindEngagement, Cursor: cur, Since: since})
-			he, ok := httpx.AsError(err)
-			if _, quota := ga4.QuotaReset(err); err == nil || !ok || !he.Retryable() || quota {
-				break
-			}
-		}
-		require.NoError(t, err, "page %d", i)
-		pages = append(pages, page)
-		if page.Done {
-			return pages
-		}
-		require.NotEmpty(t, page.Next)
-		cur = page.Next
-	}
-	t.Fatal("no last page after 1000 pages")
-	return nil
+	return connectortest.SyncAll(t, src, record.KindEngagement, since, nil).Pages
 }
 
 func refs(pages []connectors.Page) []string {

@@ -36,31 +36,9 @@ func newSource(t *testing.T, sb *sandbox.Sandbox, mod func(*square.Config)) *squ
 	return src
 }
 
-// syncAll pages through a kind like the engine does, retrying a page whose error is retryable.
+// syncAll pages through a kind like the engine does (connectortest.SyncAll).
 func syncAll(t *testing.T, src connectors.Source, kind record.Kind, since time.Time) []connectors.Page {
-	t.Helper()
-	var pages []connectors.Page
-	cur := ""
-	for i := 0; i < 1000; i++ {
-		var page connectors.Page
-		var err error
-		for attempt := 0; attempt < 6; attempt++ {
-			page, err = src.FetchPage(context.Background(), connectors.PageRequest{Kind: kind, Cursor: cur, Since: since})
-			he, ok := httpx.AsError(err)
-			if err == nil || !ok || !he.Retryable() {
-				break
-			}
-		}
-		require.NoError(t, err, "page %d", i)
-		pages = append(pages, page)
-		if page.Done {
-			return pages
-		}
-		require.NotEmpty(t, page.Next)
-		cur = page.Next
-	}
-	t.Fatal("no last page after 1000 pages")
-	return nil
+	return connectortest.SyncAll(t, src, kind, since, nil).Pages
 }
 
 func customerIDs(pages []connectors.Page) []string {
