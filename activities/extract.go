@@ -105,14 +105,10 @@ func (a *Activities) Extract(ctx context.Context, in ExtractInput) (*ExtractResu
 
 // addStats sets the checkpoint's HTTP counters to the earlier attempts' plus this attempt's.
 func (cp *Checkpoint) addStats(earlier Checkpoint, src connectors.Source) {
-	sr, ok := src.(connectors.StatsReporter)
-	if !ok {
-		return
-	}
-	st := sr.HTTPStats()
-	cp.Requests = earlier.Requests + st.Requests.Load()
-	cp.Retries = earlier.Retries + st.Retries.Load()
-	cp.Throttled = earlier.Throttled + st.Throttled.Load()
+	st := connectors.StatsOf(src)
+	cp.Requests = earlier.Requests + st.Requests
+	cp.Retries = earlier.Retries + st.Retries
+	cp.Throttled = earlier.Throttled + st.Throttled
 }
 
 // startCheckpoint resumes from heartbeat details or the input, or starts a full or incremental sync.

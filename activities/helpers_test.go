@@ -9,6 +9,7 @@ import (
 
 	"github.com/cdpflow/cdpflow/config"
 	"github.com/cdpflow/cdpflow/connectors"
+	_ "github.com/cdpflow/cdpflow/connectors/all" // config.Load resolves connector types
 	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/store/sqlite"
 )

@@ -11,6 +11,7 @@ import (
 
 	"go.temporal.io/sdk/activity"
 
+	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/segments"
 	"github.com/cdpflow/cdpflow/store"
@@ -125,23 +126,12 @@ func (a *Activities) segmentProfiles(ctx context.Context) ([]segments.Profile, e
 	return profiles, nil
 }
 
-// customerSources maps each analytics source to the source whose customer ids it reports
-// (customer_source, else the first CRM source configured).
+// customerSources maps each analytics source to the source whose customer ids it reports.
 func (a *Activities) customerSources() map[string]string {
-	var crm string
-	for _, s := range a.Config.Sources {
-		if s.Type == "hubspot" || s.Type == "salesforce" {
-			crm = s.Name
-			break
-		}
-	}
 	out := map[string]string{}
 	for _, s := range a.Config.Sources {
-		if s.Type == "ga4" {
-			out[s.Name] = s.CustomerSource
-			if out[s.Name] == "" {
-				out[s.Name] = crm
-			}
+		if s.Spec.Role == connectors.RoleAnalytics {
+			out[s.Name] = a.Config.CustomerSource(s.Name)
 		}
 	}
 	return out

@@ -5,6 +5,7 @@
 package cleansing
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,6 +29,10 @@ type Options struct {
 	DateOrder string
 	// Now returns the current time, to reject birth dates in the future; nil means time.Now.
 	Now func() time.Time
+	// AllowNoIdentifier keeps records with neither email nor phone (flagged no_identifier instead of
+	// quarantined): for offline resolution of files that hold names and addresses only. The
+	// pipeline quarantines them, since no destination can reach them.
+	AllowNoIdentifier bool
 }
 
 // Cleanser normalizes and validates records. It is safe for concurrent use.
@@ -36,31 +41,43 @@ type Cleanser struct {
 	rejectDisposable bool
 	order            DateOrder
 	now              func() time.Time
+	// allowNoIdentifier: see Options.AllowNoIdentifier.
+	allowNoIdentifier bool
+}
+
+// Validate checks the options; each error names its cleanse.* key and the fix.
+func (o Options) Validate() error {
+	var errs []error
+	if r := strings.TrimSpace(o.DefaultRegion); r != "" {
+		up := strings.ToUpper(r)
+		if len(up) != 2 || countryNames[up] == "" {
+			if code, err := NormalizeCountry(r); err == nil && code != "" {
+				errs = append(errs, fmt.Errorf("cleanse.default_region: %q is not an ISO-3166 alpha-2 code: use %q", o.DefaultRegion, code))
+			} else {
+				errs = append(errs, fmt.Errorf("cleanse.default_region: %q is not an ISO-3166 alpha-2 country code: use a two-letter code such as \"US\" or \"DE\", or leave it empty", o.DefaultRegion))
+			}
+		}
+	}
+	switch DateOrder(strings.ToUpper(strings.TrimSpace(o.DateOrder))) {
+	case "", DMY, MDY:
+	default:
+		errs = append(errs, fmt.Errorf("cleanse.date_order: %q is not supported: use \"DMY\" (02/01/2006 is 2 January 2006) or \"MDY\" (02/01/2006 is February 1, 2006)", o.DateOrder))
+	}
+	return errors.Join(errs...)
 }
 
 // New validates opts and returns a Cleanser.
 func New(opts Options) (*Cleanser, error) {
-	c := &Cleanser{rejectDisposable: opts.RejectDisposable, now: opts.Now}
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	c := &Cleanser{rejectDisposable: opts.RejectDisposable, now: opts.Now, region: strings.ToUpper(strings.TrimSpace(opts.DefaultRegion)),
+		order: DMY, allowNoIdentifier: opts.AllowNoIdentifier}
 	if c.now == nil {
 		c.now = time.Now
 	}
-	if r := strings.TrimSpace(opts.DefaultRegion); r != "" {
-		up := strings.ToUpper(r)
-		if len(up) != 2 || countryNames[up] == "" {
-			if code, err := NormalizeCountry(r); err == nil && code != "" {
-				return nil, fmt.Errorf("cleanse.default_region %q is not an ISO-3166 alpha-2 code: use %q", opts.DefaultRegion, code)
-			}
-			return nil, fmt.Errorf("cleanse.default_region %q is not an ISO-3166 alpha-2 country code: use a two-letter code such as \"US\" or \"DE\", or leave it empty", opts.DefaultRegion)
-		}
-		c.region = up
-	}
-	switch o := DateOrder(strings.ToUpper(strings.TrimSpace(opts.DateOrder))); o {
-	case "", DMY:
-		c.order = DMY
-	case MDY:
+	if DateOrder(strings.ToUpper(strings.TrimSpace(opts.DateOrder))) == MDY {
 		c.order = MDY
-	default:
-		return nil, fmt.Errorf("cleanse.date_order %q is not supported: use \"DMY\" (02/01/2006 is 2 January 2006) or \"MDY\" (02/01/2006 is February 1, 2006)", opts.DateOrder)
 	}
 	return c, nil
 }
@@ -150,6 +167,10 @@ func (c *Cleanser) Customer(in record.Customer) Result {
 		res.Quarantined = true
 		res.Issues = prepend(Issue{Field: "source_id", Reason: ReasonMissingID, Value: in.SourceID,
 			Detail: "the record has no source id, so it cannot be keyed"}, issues)
+	case out.Email == "" && out.Phone == "" && !in.Deleted && c.allowNoIdentifier && contentFields(out) > 0:
+		// Offline resolution: names and addresses are enough to compare; flag, keep.
+		res.Issues = append(res.Issues, Issue{Field: recordField, Reason: ReasonNoIdentifier,
+			Detail: "no valid email and no valid phone: kept for comparison on the other fields"})
 	case out.Email == "" && out.Phone == "" && !in.Deleted:
 		res.Quarantined = true
 		if supplied := contentFields(in); supplied > 0 && contentFields(out) == 0 {

@@ -30,10 +30,10 @@ func TestNewValidatesOptions(t *testing.T) {
 	}{
 		{"defaults", Options{}, ""},
 		{"lower-case region", Options{DefaultRegion: "us", DateOrder: "mdy"}, ""},
-		{"alpha-3 region", Options{DefaultRegion: "USA"}, `cleanse.default_region "USA" is not an ISO-3166 alpha-2 code: use "US"`},
+		{"alpha-3 region", Options{DefaultRegion: "USA"}, `cleanse.default_region: "USA" is not an ISO-3166 alpha-2 code: use "US"`},
 		{"country name", Options{DefaultRegion: "Germany"}, `use "DE"`},
-		{"unknown region", Options{DefaultRegion: "QQ"}, `cleanse.default_region "QQ" is not an ISO-3166 alpha-2 country code`},
-		{"bad date order", Options{DateOrder: "YMD"}, `cleanse.date_order "YMD" is not supported: use "DMY"`},
+		{"unknown region", Options{DefaultRegion: "QQ"}, `cleanse.default_region: "QQ" is not an ISO-3166 alpha-2 country code`},
+		{"bad date order", Options{DateOrder: "YMD"}, `cleanse.date_order: "YMD" is not supported: use "DMY"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

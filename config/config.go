@@ -10,6 +10,7 @@ package config
 import (
 	"time"
 
+	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/identity"
 )
 
@@ -34,6 +35,9 @@ type Config struct {
 	Dev bool `koanf:"-"`
 	// File is the YAML file that was loaded, if any.
 	File string `koanf:"-"`
+
+	getenv       func(string) string // the environment Load read
+	checkSecrets bool
 }
 
 // Temporal says where the Temporal service is.
@@ -68,29 +72,29 @@ type RateLimit struct {
 	Burst             int     `koanf:"burst"`
 }
 
-// Source is one configured source connector.
+// Budget returns the connectors' form of the limit.
+func (r RateLimit) Budget() connectors.RateLimit {
+	return connectors.RateLimit{RequestsPerSecond: r.RequestsPerSecond, Burst: r.Burst}
+}
+
+// Source is one configured source connector. The keys every source has are fields here; the
+// vendor's own keys (token_env, location_ids, path ...) are decoded by its connector spec into
+// Settings.
 type Source struct {
-	Name     string `koanf:"name"`
-	Type     string `koanf:"type"`
-	BaseURL  string `koanf:"base_url"`
-	TokenEnv string `koanf:"token_env"`
-
-	APIVersion        string   `koanf:"api_version"`        // salesforce, shopify
-	LocationIDs       []string `koanf:"location_ids"`       // square
-	PropertyID        string   `koanf:"property_id"`        // ga4
-	CustomerDimension string   `koanf:"customer_dimension"` // ga4
-	// CustomerSource names the source whose ids the GA4 customer dimension holds (extension;
-	// default: the first CRM source).
-	CustomerSource string   `koanf:"customer_source"`
-	Metrics        []string `koanf:"metrics"` // ga4 (extension)
-	Path           string   `koanf:"path"`    // csv
-	Mapping        string   `koanf:"mapping"` // csv
-
+	Name      string    `koanf:"name"`
+	Type      string    `koanf:"type"`
+	BaseURL   string    `koanf:"base_url"`
 	RateLimit RateLimit `koanf:"rate_limit"`
 	// Full forces a full resync on every run (extension).
 	Full bool `koanf:"full"`
 	// Lookback is subtracted from the watermark on incremental syncs (extension; default 1h).
 	Lookback time.Duration `koanf:"lookback"`
+
+	// Vendor holds the entry's other keys until the spec decodes them.
+	Vendor map[string]any `koanf:",remain"`
+	// Spec is the connector type's registration; Settings its decoded section.
+	Spec     connectors.Spec     `koanf:"-"`
+	Settings connectors.Settings `koanf:"-"`
 }
 
 // Cleanse configures normalization and validation.
@@ -110,28 +114,23 @@ type Segment struct {
 	Rule string `koanf:"rule"`
 }
 
-// Destination is one configured destination connector.
+// Destination is one configured destination connector: the keys every destination has, and the
+// vendor's own keys decoded by its connector spec into Settings.
 type Destination struct {
-	Name              string    `koanf:"name"`
-	Type              string    `koanf:"type"`
-	BaseURL           string    `koanf:"base_url"`
-	APIKeyEnv         string    `koanf:"api_key_env"`
-	TokenEnv          string    `koanf:"token_env"`
-	DeveloperTokenEnv string    `koanf:"developer_token_env"`
-	ListID            string    `koanf:"list_id"`
-	Template          string    `koanf:"template"`
-	FromEmail         string    `koanf:"from_email"`
-	AudienceID        string    `koanf:"audience_id"`
-	CustomerID        string    `koanf:"customer_id"`
-	LoginCustomerID   string    `koanf:"login_customer_id"`
-	UserList          string    `koanf:"user_list"`
-	Segments          []string  `koanf:"segments"`
-	RateLimit         RateLimit `koanf:"rate_limit"`
+	Name      string    `koanf:"name"`
+	Type      string    `koanf:"type"`
+	BaseURL   string    `koanf:"base_url"`
+	Segments  []string  `koanf:"segments"`
+	RateLimit RateLimit `koanf:"rate_limit"`
 	// Consent is the channel whose marketing consent a member needs: email | sms | none
 	// (extension; default email for every type).
 	Consent string `koanf:"consent"`
 	// BatchSize caps members per call below the vendor's limit (extension).
 	BatchSize int `koanf:"batch_size"`
+
+	Vendor   map[string]any      `koanf:",remain"`
+	Spec     connectors.Spec     `koanf:"-"`
+	Settings connectors.Settings `koanf:"-"`
 }
 
 // Schedule runs a workflow on a cron.
@@ -203,16 +202,32 @@ func (c *Config) UsesSandbox(baseURL string) bool {
 // AnySandbox reports whether any connector uses the sandbox.
 func (c *Config) AnySandbox() bool {
 	for _, s := range c.Sources {
-		if s.Type != "csv" && c.UsesSandbox(s.BaseURL) {
+		if s.Spec.Sandbox != "" && c.UsesSandbox(s.BaseURL) {
 			return true
 		}
 	}
 	for _, d := range c.Destinations {
-		if c.UsesSandbox(d.BaseURL) {
+		if d.Spec.Sandbox != "" && c.UsesSandbox(d.BaseURL) {
 			return true
 		}
 	}
 	return false
+}
+
+// CustomerSource names the source whose customer ids an analytics source's rows carry: its
+// customer_source, else the first CRM source configured ("" when there is none).
+func (c *Config) CustomerSource(analytics string) string {
+	if s, ok := c.Source(analytics); ok {
+		if ek, ok := s.Settings.(connectors.EngagementKeys); ok && ek.CustomerSource() != "" {
+			return ek.CustomerSource()
+		}
+	}
+	for _, s := range c.Sources {
+		if s.Spec.Role == connectors.RoleCRM {
+			return s.Name
+		}
+	}
+	return ""
 }
 
 // DestinationSegments is the membership a refresh maintains in a destination: its own segments

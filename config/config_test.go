@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/cdpflow/cdpflow/connectors"
 )
 
 // secrets are the *_env variables of the example configuration.
@@ -87,10 +89,14 @@ func TestLoad_Errors(t *testing.T) {
 		{"bad identity field", "identity:\n  compare: [first_name, shoe_size]\n", []string{"identity.compare[1]", "shoe_size"}},
 		{"bad threshold", "identity:\n  threshold: 2\n", []string{"identity.threshold"}},
 		{"unknown store driver", "store:\n  driver: mysql\n", []string{"store.driver", "sqlite or postgres"}},
+		{"negative lookback", "sources:\n  - {name: a, type: hubspot, base_url: sandbox, lookback: -5h}\n", []string{"sources[0].lookback", "negative"}},
+		{"negative sandbox size", "sandbox:\n  people: -5\n", []string{"sandbox.people", "negative"}},
+		{"port out of range", "sandbox:\n  port_base: 99999\n", []string{"sandbox.port_base"}},
+		{"unknown log level", "log:\n  level: verbose\n", []string{"log.level", "debug, info, warn or error"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Load(LoadOptions{File: writeYAML(t, c.yaml), Environ: []string{}})
+			_, err := Load(LoadOptions{File: writeYAML(t, c.yaml), Environ: []string{}, Secrets: true})
 			require.Error(t, err)
 			for _, w := range c.want {
 				assert.Contains(t, err.Error(), w)
@@ -196,4 +202,56 @@ func TestConfig_DestinationSegments(t *testing.T) {
 		"spring-winback targets meta_lookalike with at_risk_high_value")
 	assert.Equal(t, []string{"rfm.champions", "at_risk_high_value"}, cfg.DestinationSegments("newsletter"))
 	assert.Equal(t, []string{"rfm.champions"}, cfg.DestinationSegments("google_ads"))
+}
+
+func TestLoad_AFileWithItsOwnSetupStartsFromEmptyLists(t *testing.T) {
+	t.Chdir(t.TempDir())
+	file := writeYAML(t, `
+sources:
+  - {name: crm, type: hubspot, base_url: sandbox}
+segments:
+  - {name: vip, rule: 'orders.count > 3'}
+destinations:
+  - {name: news, type: mailchimp, base_url: sandbox, list_id: L1, segments: [vip]}
+`)
+	cfg, err := Load(LoadOptions{File: file, Environ: []string{}})
+	require.NoError(t, err, "the built-in demo campaign must not be inherited")
+	assert.Empty(t, cfg.Campaigns)
+	assert.Len(t, cfg.Sources, 1)
+	assert.Len(t, cfg.Segments, 1)
+	assert.Len(t, cfg.Destinations, 1)
+	assert.Equal(t, "hubspot", cfg.Sources[0].Spec.Type)
+	assert.Equal(t, connectors.RoleEmail, cfg.Destinations[0].Spec.Role)
+}
+
+func TestLoad_VendorKeysBelongToTheirSpec(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Run("a vendor's defaults come from its package", func(t *testing.T) {
+		cfg, err := Load(LoadOptions{Environ: []string{}})
+		require.NoError(t, err)
+		s, _ := cfg.Source("shop")
+		assert.Equal(t, "shopify", s.Spec.Type)
+		assert.NotEmpty(t, settingsKeys(s.Settings))
+	})
+	cases := []struct{ name, yaml, want string }{
+		{"a key of another vendor", "sources:\n  - {name: a, type: hubspot, base_url: sandbox, list_id: x}\n",
+			"sources[0].list_id: unknown key for a hubspot source; its keys are base_url, full"},
+		{"a vendor's own rule", "sources:\n  - {name: a, type: square, base_url: sandbox, location_ids: []}\n",
+			"sources[0].location_ids: list the Square location ids"},
+		{"a secret pasted into token_env is not echoed", "sources:\n  - {name: a, type: hubspot, base_url: 'https://api.hubapi.com', token_env: 'pat-na1-abc/def'}\n",
+			"sources[0].token_env: is not an environment variable name"},
+		{"a password in base_url is not echoed", "sources:\n  - {name: a, type: hubspot, base_url: 'https://u:hunter2@api.hubapi.com'}\n",
+			"sources[0].base_url: carries credentials"},
+		{"a URL without a host", "destinations:\n  - {name: d, type: meta, base_url: 'http://', audience_id: '1', segments: [rfm.champions]}\n",
+			"destinations[0].base_url: is neither sandbox nor an absolute http(s) URL with a host"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(LoadOptions{File: writeYAML(t, c.yaml), Environ: []string{}})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.NotContains(t, err.Error(), "hunter2")
+			assert.NotContains(t, err.Error(), "pat-na1-abc")
+		})
+	}
 }

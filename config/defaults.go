@@ -2,7 +2,9 @@
 package config
 
 // Defaults returns the built-in configuration: every connector on the sandbox, the contract's
-// segments, destinations and campaign. A YAML file replaces any list it sets (sources, destinations ...).
+// segments, destinations and campaign. A YAML file that sets any of sources, destinations, segments
+// or campaigns starts from empty lists for all four: a real setup never inherits the demo lists.
+// Vendor defaults (token_env names, API versions) live in each vendor's connector spec.
 func Defaults() map[string]any {
 	return map[string]any{
 		"temporal": map[string]any{
@@ -11,14 +13,13 @@ func Defaults() map[string]any {
 		},
 		"store": map[string]any{"driver": "sqlite", "dsn": "file:.cdpflow/cdpflow.db"},
 		"sources": []any{
-			map[string]any{"name": "hubspot", "type": "hubspot", "base_url": Sandbox, "token_env": "HUBSPOT_TOKEN",
+			map[string]any{"name": "hubspot", "type": "hubspot", "base_url": Sandbox,
 				"rate_limit": map[string]any{"requests_per_second": 10, "burst": 10}},
-			map[string]any{"name": "salesforce", "type": "salesforce", "base_url": Sandbox, "api_version": "v61.0", "token_env": "SALESFORCE_TOKEN"},
-			map[string]any{"name": "shop", "type": "shopify", "base_url": Sandbox, "api_version": "2024-07", "token_env": "SHOPIFY_TOKEN",
+			map[string]any{"name": "salesforce", "type": "salesforce", "base_url": Sandbox},
+			map[string]any{"name": "shop", "type": "shopify", "base_url": Sandbox,
 				"rate_limit": map[string]any{"requests_per_second": 2, "burst": 40}},
-			map[string]any{"name": "pos", "type": "square", "base_url": Sandbox, "location_ids": []any{"L1"}, "token_env": "SQUARE_TOKEN"},
-			map[string]any{"name": "web", "type": "ga4", "base_url": Sandbox, "property_id": "123456",
-				"customer_dimension": "customUser:crm_id", "customer_source": "hubspot", "token_env": "GA4_TOKEN"},
+			map[string]any{"name": "pos", "type": "square", "base_url": Sandbox, "location_ids": []any{"L1"}},
+			map[string]any{"name": "web", "type": "ga4", "base_url": Sandbox, "property_id": "123456", "customer_source": "hubspot"},
 		},
 		"cleanse": map[string]any{"default_region": "US", "reject_disposable_emails": true, "date_order": "DMY"},
 		"identity": map[string]any{
@@ -32,15 +33,14 @@ func Defaults() map[string]any {
 			map[string]any{"name": "one_time_buyers", "rule": "orders.count == 1"},
 		},
 		"destinations": []any{
-			map[string]any{"name": "newsletter", "type": "mailchimp", "base_url": Sandbox, "api_key_env": "MAILCHIMP_API_KEY",
+			map[string]any{"name": "newsletter", "type": "mailchimp", "base_url": Sandbox,
 				"list_id": "a1b2c3d4e5", "segments": []any{"rfm.champions", "at_risk_high_value"}},
-			map[string]any{"name": "winback_email", "type": "mandrill", "base_url": Sandbox, "api_key_env": "MANDRILL_API_KEY",
+			map[string]any{"name": "winback_email", "type": "mandrill", "base_url": Sandbox,
 				"template": "winback-offer", "from_email": "hello@acme.example", "segments": []any{"at_risk_high_value"}},
 			map[string]any{"name": "meta_lookalike", "type": "meta", "base_url": Sandbox, "audience_id": "23851234567890",
-				"token_env": "META_TOKEN", "segments": []any{"rfm.champions"}},
+				"segments": []any{"rfm.champions"}},
 			map[string]any{"name": "google_ads", "type": "google_ads", "base_url": Sandbox, "customer_id": "1234567890",
-				"user_list": "customers/1234567890/userLists/555", "developer_token_env": "GOOGLE_ADS_DEVELOPER_TOKEN",
-				"token_env": "GOOGLE_ADS_TOKEN", "segments": []any{"rfm.champions"}},
+				"user_list": "customers/1234567890/userLists/555", "segments": []any{"rfm.champions"}},
 		},
 		"campaigns": []any{
 			map[string]any{"name": "spring-winback", "segments": []any{"at_risk_high_value"},

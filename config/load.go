@@ -28,8 +28,13 @@ type LoadOptions struct {
 	Flags map[string]string
 	// Dev marks a `starter dev` run (connectors without base_url use the sandbox).
 	Dev bool
-	// Environ defaults to os.Environ (tests pass their own).
+	// Environ defaults to os.Environ (tests pass their own). It is read for CDPFLOW_ keys and,
+	// when Secrets is set, for the secrets the *_env keys name.
 	Environ []string
+	// Secrets checks that every secret variable a non-sandbox connector names is set: for the
+	// processes that call vendors (worker, dev). Commands that only talk to Temporal or the store
+	// need no vendor secret.
+	Secrets bool
 }
 
 // topLevel lists the sections environment variables may set; other CDPFLOW_ variables are ignored.
@@ -52,8 +57,19 @@ func Load(opts LoadOptions) (*Config, error) {
 		if err := fk.Load(file.Provider(path), yaml.Parser()); err != nil {
 			return nil, fmt.Errorf("config: read %s: %w (fix the YAML, or pass another file with --config)", path, err)
 		}
-		// Lists in the file replace the defaults' lists whole; maps merge key by key.
-		for _, key := range []string{"sources", "destinations", "segments", "campaigns", "schedules", "identity.exact", "identity.compare"} {
+		// A file describing its own setup (any of the four connected lists) starts from empty lists
+		// for all four, so it never inherits the demo ones; other lists in the file replace the
+		// defaults' whole; maps merge key by key.
+		setup := []string{"sources", "destinations", "segments", "campaigns"}
+		for _, key := range setup {
+			if fk.Exists(key) {
+				for _, l := range setup {
+					k.Delete(l)
+				}
+				break
+			}
+		}
+		for _, key := range []string{"schedules", "identity.exact", "identity.compare"} {
 			if fk.Exists(key) {
 				k.Delete(key)
 			}
@@ -102,11 +118,24 @@ func Load(opts LoadOptions) (*Config, error) {
 	}
 	cfg.Dev = opts.Dev
 	cfg.File = path
+	cfg.getenv = lookup(environ)
+	cfg.checkSecrets = opts.Secrets
 	cfg.applyDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config%s: %w", where(path), err)
 	}
 	return &cfg, nil
+}
+
+// lookup returns a getenv over an environment listing.
+func lookup(environ []string) func(string) string {
+	m := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return func(k string) string { return m[k] }
 }
 
 func where(path string) string {
@@ -116,39 +145,18 @@ func where(path string) string {
 	return " " + path
 }
 
-// applyDefaults fills per-item defaults that cannot live in the defaults map (list items).
+// applyDefaults fills per-item defaults that cannot live in the defaults map (list items). Vendor
+// defaults are the spec's (Spec.Settings).
 func (c *Config) applyDefaults() {
 	for i := range c.Sources {
-		s := &c.Sources[i]
-		if s.Lookback == 0 {
-			s.Lookback = defaultLookback
-		}
-		switch s.Type {
-		case "salesforce":
-			if s.APIVersion == "" {
-				s.APIVersion = "v61.0"
-			}
-		case "shopify":
-			if s.APIVersion == "" {
-				s.APIVersion = "2024-07"
-			}
-		case "ga4":
-			// GA4 rows are totals over a date window, keyed by customer: an incremental window would
-			// replace a customer's totals with a partial sum, so every run reads the whole window.
-			s.Full = true
-			if s.CustomerDimension == "" {
-				s.CustomerDimension = "customUser:crm_id"
-			}
+		if c.Sources[i].Lookback == 0 {
+			c.Sources[i].Lookback = defaultLookback
 		}
 	}
 	for i := range c.Destinations {
-		d := &c.Destinations[i]
-		if d.Consent == "" {
-			d.Consent = "email"
+		if c.Destinations[i].Consent == "" {
+			c.Destinations[i].Consent = "email"
 		}
-	}
-	if c.Cleanse.DateOrder == "" {
-		c.Cleanse.DateOrder = "DMY"
 	}
 }
 

@@ -1,30 +1,29 @@
-// This file holds start-up validation: every error names the key and says how to fix it.
+// This file holds start-up validation: every error names the key and says how to fix it, and each
+// rule is stated once, by the package that owns it (a vendor's spec, cleansing, identity, segments).
 package config
 
 import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/cdpflow/cdpflow/cleansing"
+	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/segments"
 )
 
 const defaultLookback = time.Hour
 
-// SourceTypes and DestinationTypes are the connector types the engine knows.
-var (
-	SourceTypes      = []string{"hubspot", "salesforce", "shopify", "square", "ga4", "csv"}
-	DestinationTypes = []string{"mailchimp", "mandrill", "meta", "google_ads"}
-	WorkflowKinds    = []string{"refresh", "sync", "campaign"}
-)
+// WorkflowKinds are the workflows a schedule can start.
+var WorkflowKinds = []string{"refresh", "sync", "campaign"}
 
-// Validate checks the whole configuration and returns every problem found, one per line.
+// Validate checks the whole configuration and returns every problem found, one per line. It also
+// decodes each connector entry's vendor keys through its spec (Spec and Settings are set after it).
 func (c *Config) Validate() error {
 	v := &validator{cfg: c}
 	v.temporal()
@@ -36,6 +35,8 @@ func (c *Config) Validate() error {
 	v.destinations()
 	v.campaigns()
 	v.schedules()
+	v.log()
+	v.sandbox()
 	if len(v.errs) == 0 {
 		return nil
 	}
@@ -51,6 +52,18 @@ func (v *validator) add(key, format string, args ...any) {
 	v.errs = append(v.errs, key+": "+fmt.Sprintf(format, args...))
 }
 
+// lines adds each line of a multi-line error (errors.Join of keyed errors) as a problem.
+func (v *validator) lines(err error) {
+	if err == nil {
+		return
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			v.errs = append(v.errs, line)
+		}
+	}
+}
+
 // uniqueName checks a list item's name: set, and not used by an earlier item.
 func (v *validator) uniqueName(key, what, name string, seen map[string]bool) {
 	switch {
@@ -64,7 +77,7 @@ func (v *validator) uniqueName(key, what, name string, seen map[string]bool) {
 
 func (v *validator) temporal() {
 	t := v.cfg.Temporal
-	if _, _, err := net.SplitHostPort(t.Address); err != nil {
+	if _, port, err := net.SplitHostPort(t.Address); err != nil || !validPort(port) {
 		v.add("temporal.address", "%q is not host:port; use e.g. 127.0.0.1:7233", t.Address)
 	}
 	if t.Namespace == "" {
@@ -73,12 +86,30 @@ func (v *validator) temporal() {
 	if t.TaskQueue == "" {
 		v.add("temporal.task_queue", "is empty; use cdpflow")
 	}
+	if t.UIPort < 0 || t.UIPort > 65535 {
+		v.add("temporal.ui_port", "%d is not a port (1-65535)", t.UIPort)
+	}
 	if t.TLS != nil && (t.TLS.CertFile == "") != (t.TLS.KeyFile == "") {
 		v.add("temporal.tls", "cert_file and key_file must be set together")
 	}
-	if t.APIKeyEnv != "" && os.Getenv(t.APIKeyEnv) == "" {
+	if t.APIKeyEnv != "" && v.cfg.checkSecrets && v.getenv(t.APIKeyEnv) == "" {
 		v.add("temporal.api_key_env", "names %s, which is not set; export it or remove api_key_env", t.APIKeyEnv)
 	}
+}
+
+func validPort(p string) bool {
+	var n int
+	if _, err := fmt.Sscanf(p, "%d", &n); err != nil || fmt.Sprint(n) != p {
+		return false
+	}
+	return n > 0 && n <= 65535
+}
+
+func (v *validator) getenv(name string) string {
+	if v.cfg.getenv == nil {
+		return ""
+	}
+	return v.cfg.getenv(name)
 }
 
 func (v *validator) store() {
@@ -92,92 +123,80 @@ func (v *validator) store() {
 	}
 }
 
-// secret checks that a *_env key is set and names a set variable, unless the connector is the sandbox.
-func (v *validator) secret(key, envName, baseURL string) {
-	if v.cfg.UsesSandbox(baseURL) {
-		return
+// check returns a connectors.Check for one entry.
+func (v *validator) check(key, baseURL string) *connectors.Check {
+	return &connectors.Check{Key: key, BaseURL: baseURL, Sandbox: v.cfg.UsesSandbox(baseURL),
+		Secrets: v.cfg.checkSecrets, Getenv: v.getenv}
+}
+
+// spec looks up an entry's type and decodes its vendor keys (once).
+func (v *validator) spec(key, typ string, sources bool, vendor map[string]any, common []string,
+	spec *connectors.Spec, settings *connectors.Settings) bool {
+	if spec.Type != "" && *settings != nil {
+		return true
 	}
-	if envName == "" {
-		v.add(key, "is required for a connector that is not the sandbox; name the environment variable holding the secret")
-		return
+	s, ok := connectors.Lookup(typ)
+	if !ok || s.IsSource() != sources {
+		what := "destination"
+		if sources {
+			what = "source"
+		}
+		v.add(key+".type", "unknown %s type %q; use one of %s", what, typ, strings.Join(connectors.Types(sources), ", "))
+		return false
 	}
-	if os.Getenv(envName) == "" {
-		v.add(key, "names %s, which is not set; export %s=<secret>, or set base_url: sandbox to use the local imitation", envName, envName)
-	}
+	st, problems := decodeSettings(key, s, vendor, common)
+	v.errs = append(v.errs, problems...)
+	*spec, *settings = s, st
+	return true
 }
 
 func (v *validator) sources() {
 	seen := map[string]bool{}
-	for i, s := range v.cfg.Sources {
+	for i := range v.cfg.Sources {
+		s := &v.cfg.Sources[i]
 		key := fmt.Sprintf("sources[%d]", i)
 		v.uniqueName(key, "source", s.Name, seen)
-		if !slices.Contains(SourceTypes, s.Type) {
-			v.add(key+".type", "unknown source type %q; use one of %s", s.Type, strings.Join(SourceTypes, ", "))
+		if !v.spec(key, s.Type, true, s.Vendor, commonSourceKeys, &s.Spec, &s.Settings) {
 			continue
 		}
-		if s.Type == "csv" {
-			if s.Path == "" {
-				v.add(key+".path", "is required for a csv source")
-			}
-			if s.Mapping == "" {
-				v.add(key+".mapping", "is required for a csv source (a mapping file: id: and fields:)")
-			}
-			continue
+		if s.Spec.Sandbox != "" {
+			v.baseURL(key, s.BaseURL)
+		} else if s.BaseURL != "" {
+			v.add(key+".base_url", "a %s source has no base_url; remove it", s.Type)
 		}
-		v.baseURL(key, s.BaseURL)
-		v.secret(key+".token_env", s.TokenEnv, s.BaseURL)
-		if s.RateLimit.RequestsPerSecond < 0 || s.RateLimit.Burst < 0 {
-			v.add(key+".rate_limit", "must not be negative")
+		v.rateLimit(key, s.RateLimit)
+		if s.Lookback < 0 {
+			v.add(key+".lookback", "%s is negative; use a duration such as 1h (or leave it out)", s.Lookback)
 		}
-		switch s.Type {
-		case "square":
-			if len(s.LocationIDs) == 0 || len(s.LocationIDs) > 10 {
-				v.add(key+".location_ids", "needs 1 to 10 Square location ids, got %d", len(s.LocationIDs))
-			}
-		case "ga4":
-			if s.PropertyID == "" {
-				v.add(key+".property_id", "is required for a ga4 source (the GA4 property number)")
-			}
-		case "shopify":
-			if s.BaseURL == "" && !v.cfg.Dev {
-				v.add(key+".base_url", "is required for shopify: https://<shop>.myshopify.com")
-			}
-		case "salesforce":
-			if s.BaseURL == "" && !v.cfg.Dev {
-				v.add(key+".base_url", "is required for salesforce: https://<domain>.my.salesforce.com")
-			}
+		c := v.check(key, s.BaseURL)
+		s.Settings.Validate(c)
+		v.errs = append(v.errs, c.Problems...)
+	}
+	for i := range v.cfg.Sources {
+		if ek, ok := v.cfg.Sources[i].Settings.(connectors.EngagementKeys); ok && ek.CustomerSource() != "" && !seen[ek.CustomerSource()] {
+			v.add(fmt.Sprintf("sources[%d].customer_source", i), "names unknown source %q", ek.CustomerSource())
 		}
 	}
-	for i, s := range v.cfg.Sources {
-		if s.CustomerSource != "" && !seen[s.CustomerSource] {
-			v.add(fmt.Sprintf("sources[%d].customer_source", i), "names unknown source %q", s.CustomerSource)
-		}
+}
+
+func (v *validator) rateLimit(key string, r RateLimit) {
+	if r.RequestsPerSecond < 0 || r.Burst < 0 {
+		v.add(key+".rate_limit", "must not be negative")
 	}
 }
 
 func (v *validator) baseURL(key, u string) {
-	if u == "" || u == Sandbox || strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
-		return
-	}
-	v.add(key+".base_url", "%q is neither sandbox nor an http(s) URL", u)
+	c := &connectors.Check{Key: key}
+	connectors.CheckURL(c, "base_url", u)
+	v.errs = append(v.errs, c.Problems...)
 }
 
 func (v *validator) cleanse() {
-	c := v.cfg.Cleanse
-	if len(c.DefaultRegion) != 2 || strings.ToUpper(c.DefaultRegion) != c.DefaultRegion {
-		v.add("cleanse.default_region", "%q is not an ISO-3166 alpha-2 code; use e.g. US or DE", c.DefaultRegion)
-	}
-	if c.DateOrder != "DMY" && c.DateOrder != "MDY" {
-		v.add("cleanse.date_order", "%q: use DMY (02/01/2006 is 2 January) or MDY (February 1)", c.DateOrder)
-	}
+	v.lines(v.cfg.Cleanse.Options().Validate())
 }
 
 func (v *validator) identity() {
-	if err := v.cfg.Identity.Validate(); err != nil {
-		for _, line := range strings.Split(err.Error(), "\n") {
-			v.errs = append(v.errs, line)
-		}
-	}
+	v.lines(v.cfg.Identity.Validate())
 	for i, s := range v.cfg.Identity.SourcePriority {
 		if _, ok := v.cfg.Source(s); !ok {
 			v.add(fmt.Sprintf("identity.source_priority[%d]", i), "names unknown source %q", s)
@@ -185,18 +204,10 @@ func (v *validator) identity() {
 	}
 }
 
+// segments delegates to the segments package, which owns names and rules.
 func (v *validator) segments() {
-	seen := map[string]bool{}
-	for i, s := range v.cfg.Segments {
-		key := fmt.Sprintf("segments[%d]", i)
-		v.uniqueName(key, "segment", s.Name, seen)
-		if isBuiltinSegment(s.Name) {
-			v.add(key+".name", "%q is a built-in segment name; choose another", s.Name)
-		}
-		if err := segments.ValidateRule(s.Rule); err != nil {
-			v.add(key+".rule", "%v", err)
-		}
-	}
+	_, err := segments.New(v.cfg.SegmentDefinitions())
+	v.lines(err)
 }
 
 // knownSegment reports whether a segment name is built in or user-defined.
@@ -214,14 +225,15 @@ func (v *validator) knownSegment(name string) bool {
 
 func (v *validator) destinations() {
 	seen := map[string]bool{}
-	for i, d := range v.cfg.Destinations {
+	for i := range v.cfg.Destinations {
+		d := &v.cfg.Destinations[i]
 		key := fmt.Sprintf("destinations[%d]", i)
 		v.uniqueName(key, "destination", d.Name, seen)
-		if !slices.Contains(DestinationTypes, d.Type) {
-			v.add(key+".type", "unknown destination type %q; use one of %s", d.Type, strings.Join(DestinationTypes, ", "))
+		if !v.spec(key, d.Type, false, d.Vendor, commonDestinationKeys, &d.Spec, &d.Settings) {
 			continue
 		}
 		v.baseURL(key, d.BaseURL)
+		v.rateLimit(key, d.RateLimit)
 		if len(d.Segments) == 0 {
 			v.add(key+".segments", "is empty; list the segments to sync")
 		}
@@ -238,29 +250,9 @@ func (v *validator) destinations() {
 		if d.BatchSize < 0 {
 			v.add(key+".batch_size", "must not be negative")
 		}
-		switch d.Type {
-		case "mailchimp":
-			v.secret(key+".api_key_env", d.APIKeyEnv, d.BaseURL)
-			v.required(key+".list_id", d.ListID, "the Mailchimp audience id")
-		case "mandrill":
-			v.secret(key+".api_key_env", d.APIKeyEnv, d.BaseURL)
-			v.required(key+".template", d.Template, "the Mandrill template name")
-			v.required(key+".from_email", d.FromEmail, "the sender address")
-		case "meta":
-			v.secret(key+".token_env", d.TokenEnv, d.BaseURL)
-			v.required(key+".audience_id", d.AudienceID, "the custom audience id")
-		case "google_ads":
-			v.secret(key+".token_env", d.TokenEnv, d.BaseURL)
-			v.secret(key+".developer_token_env", d.DeveloperTokenEnv, d.BaseURL)
-			v.required(key+".customer_id", d.CustomerID, "the Google Ads customer id (digits only)")
-			v.required(key+".user_list", d.UserList, "customers/<cid>/userLists/<id>")
-		}
-	}
-}
-
-func (v *validator) required(key, val, what string) {
-	if val == "" {
-		v.add(key, "is required: %s", what)
+		c := v.check(key, d.BaseURL)
+		d.Settings.Validate(c)
+		v.errs = append(v.errs, c.Problems...)
 	}
 }
 
@@ -316,10 +308,43 @@ func (v *validator) schedules() {
 	}
 }
 
+func (v *validator) log() {
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, strings.ToLower(v.cfg.Log.Level)) {
+		v.add("log.level", "%q: use debug, info, warn or error", v.cfg.Log.Level)
+	}
+	if !slices.Contains([]string{"text", "json"}, strings.ToLower(v.cfg.Log.Format)) {
+		v.add("log.format", "%q: use text or json", v.cfg.Log.Format)
+	}
+}
+
+func (v *validator) sandbox() {
+	o := v.cfg.SandboxOpts
+	if o.People < 0 {
+		v.add("sandbox.people", "%d is negative; use a count such as 1000", o.People)
+	}
+	if o.PortBase < 0 || o.PortBase > 65535-16 {
+		v.add("sandbox.port_base", "%d: use 0 (free ports) or a port from 1 to %d", o.PortBase, 65535-16)
+	}
+}
+
 // Is reports whether err is a validation failure.
 func Is(err error) bool { return errors.Is(err, ErrInvalid) }
 
 // isBuiltinSegment reports whether name is a segment the engine always computes (cohort.* included).
 func isBuiltinSegment(name string) bool {
 	return slices.Contains(segments.BuiltinNames(), name) || strings.HasPrefix(name, "cohort.")
+}
+
+// SegmentDefinitions returns the configured segments in the segments package's form.
+func (c *Config) SegmentDefinitions() []segments.Definition {
+	defs := make([]segments.Definition, len(c.Segments))
+	for i, s := range c.Segments {
+		defs[i] = segments.Definition{Name: s.Name, Rule: s.Rule}
+	}
+	return defs
+}
+
+// Options returns the cleanse block in the cleansing package's form.
+func (c Cleanse) Options() cleansing.Options {
+	return cleansing.Options{DefaultRegion: c.DefaultRegion, RejectDisposable: c.RejectDisposableEmails, DateOrder: c.DateOrder}
 }

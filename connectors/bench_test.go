@@ -83,7 +83,7 @@ func BenchmarkExtract_RateLimited(b *testing.B) {
 				cur := ""
 				for p := 0; p < warmup+tc.pages; {
 					if p == warmup && start.IsZero() {
-						start, reqsAtStart = time.Now(), src.HTTPStats().Requests.Load()
+						start, reqsAtStart = time.Now(), src.HTTPStats().Requests
 					}
 					page, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: cur})
 					if err != nil {
@@ -100,7 +100,7 @@ func BenchmarkExtract_RateLimited(b *testing.B) {
 					}
 				}
 				elapsed += time.Since(start)
-				requests += src.HTTPStats().Requests.Load() - reqsAtStart
+				requests += src.HTTPStats().Requests - reqsAtStart
 				pages += int64(tc.pages)
 				throttled += sb.Stats(sandbox.HubSpot).Throttled.Load() - before
 			}

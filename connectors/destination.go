@@ -3,16 +3,10 @@ package connectors
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/cdpflow/cdpflow/record"
 )
-
-// ErrInDoubt marks an Apply error after which the change may or may not have taken effect (a
-// timeout after a transactional send). The engine records such members as in doubt and never
-// re-sends them automatically, whatever the error's retry classification says.
-var ErrInDoubt = errors.New("outcome unknown: not retried, the change may have been applied")
 
 // Member is one profile as a destination receives it: the golden record's contact fields plus the
 // segments it belongs to among those the destination syncs. Ad platforms hash identifiers themselves,
@@ -82,8 +76,8 @@ type Destination interface {
 	// Supports reports whether the destination can apply op (a transactional sender cannot remove).
 	Supports(op Op) bool
 	// Apply sends one batch. A nil error with per-member outcomes means the call was made; an error
-	// means nothing is known to have been applied (retry the whole batch). Errors should be
-	// *httpx.Error where they come from HTTP.
+	// means nothing is known to have been applied (retry the whole batch); its chain holds an Error
+	// when it comes from the vendor.
 	Apply(ctx context.Context, b Batch) ([]Outcome, error)
 }
 

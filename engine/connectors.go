@@ -1,5 +1,6 @@
-// This file holds Connectors: it builds each configured source and destination connector, pointing
-// sandbox ones at the running sandbox and handing real ones the secret named by their *_env key.
+// This file holds Connectors: it builds each configured source and destination through its
+// connector spec, pointing sandbox entries at the running sandbox and handing real ones the secrets
+// their *_env keys name.
 package engine
 
 import (
@@ -8,16 +9,7 @@ import (
 
 	"github.com/cdpflow/cdpflow/config"
 	"github.com/cdpflow/cdpflow/connectors"
-	"github.com/cdpflow/cdpflow/connectors/csvfile"
-	"github.com/cdpflow/cdpflow/connectors/ga4"
-	"github.com/cdpflow/cdpflow/connectors/googleads"
-	"github.com/cdpflow/cdpflow/connectors/hubspot"
-	"github.com/cdpflow/cdpflow/connectors/mailchimp"
-	"github.com/cdpflow/cdpflow/connectors/mandrill"
-	"github.com/cdpflow/cdpflow/connectors/meta"
-	"github.com/cdpflow/cdpflow/connectors/salesforce"
-	"github.com/cdpflow/cdpflow/connectors/shopify"
-	"github.com/cdpflow/cdpflow/connectors/square"
+	_ "github.com/cdpflow/cdpflow/connectors/all" // every vendor registers itself
 	"github.com/cdpflow/cdpflow/sandbox"
 )
 
@@ -28,33 +20,39 @@ const sandboxSecret = "sandbox-secret"
 type Connectors struct {
 	Config  *config.Config
 	Sandbox *sandbox.Sandbox
+	// Getenv reads secrets (default os.Getenv).
+	Getenv func(string) string
 }
 
-// vendorOf maps a connector type to its sandbox imitation.
-var vendorOf = map[string]string{
-	"hubspot": sandbox.HubSpot, "salesforce": sandbox.Salesforce, "shopify": sandbox.Shopify, "square": sandbox.Square,
-	"ga4": sandbox.GA4, "mailchimp": sandbox.Mailchimp, "mandrill": sandbox.Mandrill, "meta": sandbox.Meta,
-	"google_ads": sandbox.GoogleAds,
-}
-
-// endpoint returns the base URL and secret for a connector: the sandbox's when it uses the
-// sandbox, else its configured URL and the value of its *_env variable.
-func (c *Connectors) endpoint(typ, baseURL, secretEnv string) (string, string, error) {
-	if c.Config.UsesSandbox(baseURL) {
-		if c.Sandbox == nil {
-			return "", "", fmt.Errorf("base_url selects the sandbox, but no sandbox is running")
-		}
-		u, ok := c.Sandbox.URLs[vendorOf[typ]]
-		if !ok {
-			return "", "", fmt.Errorf("the sandbox has no %s imitation", typ)
-		}
-		secret := sandboxSecret
-		if v := os.Getenv(secretEnv); secretEnv != "" && v != "" {
-			secret = v
-		}
-		return u, secret, nil
+func (c *Connectors) getenv(name string) string {
+	if c.Getenv != nil {
+		return c.Getenv(name)
 	}
-	return baseURL, os.Getenv(secretEnv), nil
+	return os.Getenv(name)
+}
+
+// env resolves an entry's common keys: the sandbox's URL and a stand-in secret for sandbox
+// entries, else the configured URL and the secrets from the environment.
+func (c *Connectors) env(name, baseURL string, spec connectors.Spec, settings connectors.Settings, rl config.RateLimit) (connectors.Env, error) {
+	e := connectors.Env{Name: name, BaseURL: baseURL, Settings: settings, RateLimit: rl.Budget(), Secret: c.getenv}
+	if spec.Sandbox == "" || !c.Config.UsesSandbox(baseURL) {
+		return e, nil
+	}
+	if c.Sandbox == nil {
+		return e, fmt.Errorf("base_url selects the sandbox, but no sandbox is running")
+	}
+	u, ok := c.Sandbox.URLs[spec.Sandbox]
+	if !ok {
+		return e, fmt.Errorf("the sandbox has no %s imitation", spec.Type)
+	}
+	e.BaseURL, e.Sandbox = u, true
+	e.Secret = func(env string) string {
+		if v := c.getenv(env); env != "" && v != "" {
+			return v
+		}
+		return sandboxSecret
+	}
+	return e, nil
 }
 
 // Source builds the named source connector.
@@ -63,30 +61,11 @@ func (c *Connectors) Source(name string) (connectors.Source, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown source %q", name)
 	}
-	if s.Type == "csv" {
-		return csvfile.New(csvfile.Config{Name: s.Name, Path: s.Path, MappingPath: s.Mapping})
-	}
-	u, token, err := c.endpoint(s.Type, s.BaseURL, s.TokenEnv)
+	e, err := c.env(s.Name, s.BaseURL, s.Spec, s.Settings, s.RateLimit)
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", name, err)
 	}
-	rps, burst := s.RateLimit.RequestsPerSecond, s.RateLimit.Burst
-	switch s.Type {
-	case "hubspot":
-		return hubspot.New(hubspot.Config{Name: s.Name, BaseURL: u, Token: token, TokenEnv: s.TokenEnv, RequestsPerSecond: rps, Burst: burst})
-	case "salesforce":
-		return salesforce.New(salesforce.Config{Name: s.Name, BaseURL: u, Token: token, TokenEnv: s.TokenEnv, RequestsPerSecond: rps, Burst: burst, APIVersion: s.APIVersion})
-	case "shopify":
-		// The plan's rate (2/s standard, 4 advanced, 20 Plus) is also the call bucket's leak rate.
-		return shopify.New(shopify.Config{Name: s.Name, BaseURL: u, Token: token, TokenEnv: s.TokenEnv, RequestsPerSecond: rps, Burst: burst,
-			APIVersion: s.APIVersion, LeakRate: rps})
-	case "square":
-		return square.New(square.Config{Name: s.Name, BaseURL: u, Token: token, TokenEnv: s.TokenEnv, RequestsPerSecond: rps, Burst: burst, LocationIDs: s.LocationIDs})
-	case "ga4":
-		return ga4.New(ga4.Config{Name: s.Name, BaseURL: u, Token: token, TokenEnv: s.TokenEnv, RequestsPerSecond: rps, Burst: burst,
-			PropertyID: s.PropertyID, CustomerDimension: s.CustomerDimension, Metrics: s.Metrics})
-	}
-	return nil, fmt.Errorf("source %s: unknown type %q", name, s.Type)
+	return s.Spec.NewSource(e)
 }
 
 // Destination builds the named destination connector.
@@ -95,35 +74,23 @@ func (c *Connectors) Destination(name string) (connectors.Destination, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown destination %q", name)
 	}
-	secretEnv := d.TokenEnv
-	if d.Type == "mailchimp" || d.Type == "mandrill" {
-		secretEnv = d.APIKeyEnv
-	}
-	u, secret, err := c.endpoint(d.Type, d.BaseURL, secretEnv)
+	e, err := c.env(d.Name, d.BaseURL, d.Spec, d.Settings, d.RateLimit)
 	if err != nil {
 		return nil, fmt.Errorf("destination %s: %w", name, err)
 	}
-	rps, burst := d.RateLimit.RequestsPerSecond, d.RateLimit.Burst
-	switch d.Type {
-	case "mailchimp":
-		return mailchimp.New(mailchimp.Config{Name: d.Name, BaseURL: u, APIKey: secret, APIKeyEnv: d.APIKeyEnv, ListID: d.ListID,
-			MergeFields: true, Segments: c.Config.DestinationSegments(d.Name), RequestsPerSecond: rps, Burst: burst})
-	case "mandrill":
-		return mandrill.New(mandrill.Config{Name: d.Name, BaseURL: u, APIKey: secret, APIKeyEnv: d.APIKeyEnv, Template: d.Template,
-			FromEmail: d.FromEmail, RequestsPerSecond: rps, Burst: burst})
-	case "meta":
-		return meta.New(meta.Config{Name: d.Name, BaseURL: u, Token: secret, TokenEnv: d.TokenEnv, AudienceID: d.AudienceID,
-			RequestsPerSecond: rps, Burst: burst})
-	case "google_ads":
-		dev := sandboxSecret
-		if !c.Config.UsesSandbox(d.BaseURL) || os.Getenv(d.DeveloperTokenEnv) != "" {
-			dev = os.Getenv(d.DeveloperTokenEnv)
-		}
-		return googleads.New(googleads.Config{Name: d.Name, BaseURL: u, Token: secret, TokenEnv: d.TokenEnv, DeveloperToken: dev,
-			DeveloperTokenEnv: d.DeveloperTokenEnv, CustomerID: d.CustomerID, LoginCustomerID: d.LoginCustomerID, UserList: d.UserList,
-			RequestsPerSecond: rps, Burst: burst})
+	e.Segments = c.Config.DestinationSegments(d.Name)
+	return d.Spec.NewDestination(e)
+}
+
+// Spec returns the spec of a configured source or destination.
+func (c *Connectors) Spec(name string) (connectors.Spec, bool) {
+	if s, ok := c.Config.Source(name); ok {
+		return s.Spec, true
 	}
-	return nil, fmt.Errorf("destination %s: unknown type %q", name, d.Type)
+	if d, ok := c.Config.Destination(name); ok {
+		return d.Spec, true
+	}
+	return connectors.Spec{}, false
 }
 
 // Check builds every configured connector once, so a connector-level configuration error (a

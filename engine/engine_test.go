@@ -8,35 +8,43 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cdpflow/cdpflow/config"
+	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/sandbox"
 )
 
-func TestConnectors_Endpoint(t *testing.T) {
+func TestConnectors_Env(t *testing.T) {
 	sb := &sandbox.Sandbox{URLs: map[string]string{sandbox.HubSpot: "http://127.0.0.1:1"}}
-	t.Setenv("CRM_TOKEN", "s3cret")
+	env := map[string]string{"CRM_TOKEN": "s3cret"}
+	getenv := func(k string) string { return env[k] }
+	spec, ok := connectors.Lookup("hubspot")
+	require.True(t, ok)
 	t.Run("a sandbox connector gets the sandbox URL and a stand-in secret", func(t *testing.T) {
-		c := &Connectors{Config: &config.Config{}, Sandbox: sb}
-		u, secret, err := c.endpoint("hubspot", config.Sandbox, "UNSET_TOKEN")
+		c := &Connectors{Config: &config.Config{}, Sandbox: sb, Getenv: getenv}
+		e, err := c.env("crm", config.Sandbox, spec, nil, config.RateLimit{})
 		require.NoError(t, err)
-		assert.Equal(t, "http://127.0.0.1:1", u)
-		assert.Equal(t, sandboxSecret, secret)
+		assert.Equal(t, "http://127.0.0.1:1", e.BaseURL)
+		assert.True(t, e.Sandbox)
+		assert.Equal(t, sandboxSecret, e.SecretOf("UNSET_TOKEN"))
 	})
 	t.Run("in dev mode a missing base_url means the sandbox", func(t *testing.T) {
-		c := &Connectors{Config: &config.Config{Dev: true}, Sandbox: sb}
-		u, _, err := c.endpoint("hubspot", "", "CRM_TOKEN")
+		c := &Connectors{Config: &config.Config{Dev: true}, Sandbox: sb, Getenv: getenv}
+		e, err := c.env("crm", "", spec, nil, config.RateLimit{})
 		require.NoError(t, err)
-		assert.Equal(t, "http://127.0.0.1:1", u)
+		assert.Equal(t, "http://127.0.0.1:1", e.BaseURL)
+		assert.Equal(t, "s3cret", e.SecretOf("CRM_TOKEN"), "a set variable wins over the stand-in")
 	})
 	t.Run("a real connector gets its URL and the secret from its variable", func(t *testing.T) {
-		c := &Connectors{Config: &config.Config{}}
-		u, secret, err := c.endpoint("hubspot", "https://api.hubapi.com", "CRM_TOKEN")
+		c := &Connectors{Config: &config.Config{}, Getenv: getenv}
+		e, err := c.env("crm", "https://api.hubapi.com", spec, nil, config.RateLimit{})
 		require.NoError(t, err)
-		assert.Equal(t, "https://api.hubapi.com", u)
-		assert.Equal(t, "s3cret", secret)
+		assert.Equal(t, "https://api.hubapi.com", e.BaseURL)
+		assert.False(t, e.Sandbox)
+		assert.Equal(t, "s3cret", e.SecretOf("CRM_TOKEN"))
+		assert.Empty(t, e.SecretOf("UNSET_TOKEN"))
 	})
 	t.Run("the sandbox must be running", func(t *testing.T) {
 		c := &Connectors{Config: &config.Config{}}
-		_, _, err := c.endpoint("hubspot", config.Sandbox, "CRM_TOKEN")
+		_, err := c.env("crm", config.Sandbox, spec, nil, config.RateLimit{})
 		assert.ErrorContains(t, err, "no sandbox is running")
 	})
 }

@@ -94,6 +94,15 @@ var (
 	dateRE     = regexp.MustCompile(`^([0-9]{4}-[0-9]{2}-[0-9]{2}|today|yesterday|[0-9]+daysAgo)$`)
 )
 
+// propertyID checks a property_id ("123456789" or "properties/123456789") and returns its number.
+func propertyID(raw string) (string, error) {
+	id := strings.TrimPrefix(strings.TrimSpace(raw), "properties/")
+	if !propertyRE.MatchString(id) {
+		return "", fmt.Errorf("want the numeric GA4 property id (Admin > Property details), got %q", raw)
+	}
+	return id, nil
+}
+
 // New validates cfg and builds the source.
 func New(cfg Config) (*Source, error) {
 	if cfg.Name == "" {
@@ -105,10 +114,11 @@ func New(cfg Config) (*Source, error) {
 	if cfg.Token == "" {
 		return nil, fmt.Errorf("%s: no access token: set %s", cfg.Name, envName(cfg.TokenEnv))
 	}
-	cfg.PropertyID = strings.TrimPrefix(strings.TrimSpace(cfg.PropertyID), "properties/")
-	if !propertyRE.MatchString(cfg.PropertyID) {
-		return nil, fmt.Errorf("%s: property_id: want the numeric GA4 property id (Admin > Property details), got %q", cfg.Name, cfg.PropertyID)
+	id, err := propertyID(cfg.PropertyID)
+	if err != nil {
+		return nil, fmt.Errorf("%s: property_id: %w", cfg.Name, err)
 	}
+	cfg.PropertyID = id
 	if cfg.CustomerDimension == "" {
 		cfg.CustomerDimension = DefaultCustomerDimension
 	}
@@ -354,4 +364,4 @@ func quotaReset(window string, now time.Time) time.Time {
 }
 
 // HTTPStats exposes the transport's request, retry and throttle counters.
-func (s *Source) HTTPStats() *httpx.Stats { return s.client.Stats }
+func (s *Source) HTTPStats() connectors.Stats { return s.client.Stats.Snapshot() }

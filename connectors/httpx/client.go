@@ -16,6 +16,8 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
+
+	"github.com/cdpflow/cdpflow/connectors"
 )
 
 // Options configures a Client.
@@ -46,6 +48,11 @@ type Stats struct {
 	Requests  atomic.Int64 // HTTP attempts sent
 	Retries   atomic.Int64 // attempts that were retries
 	Throttled atomic.Int64 // 429s and vendor throttle signals received
+}
+
+// Snapshot reads the counters (connectors.StatsReporter's form).
+func (s *Stats) Snapshot() connectors.Stats {
+	return connectors.Stats{Requests: s.Requests.Load(), Retries: s.Retries.Load(), Throttled: s.Throttled.Load()}
 }
 
 // Client sends requests to one vendor API through the retry, rate-limit and auth stack.

@@ -83,3 +83,12 @@ func AsError(err error) (*Error, bool) {
 	ok := errors.As(err, &he)
 	return he, ok
 }
+
+// RateLimited reports whether the vendor signalled a rate limit (connectors.Error).
+func (e *Error) RateLimited() bool { return e.Throttled }
+
+// Delay is the vendor's requested wait (connectors.Error).
+func (e *Error) Delay() time.Duration { return e.RetryAfter }
+
+// NoResponse reports that no HTTP answer arrived (connectors.Error).
+func (e *Error) NoResponse() bool { return e.Status == 0 && e.Code != "malformed_response" }

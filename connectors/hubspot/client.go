@@ -134,7 +134,7 @@ func New(cfg Config) (*Source, error) {
 func (s *Source) Kinds() []record.Kind { return []record.Kind{record.KindCustomer} }
 
 // HTTPStats exposes the transport's request, retry and throttle counters.
-func (s *Source) HTTPStats() *httpx.Stats { return s.client.Stats }
+func (s *Source) HTTPStats() connectors.Stats { return s.client.Stats.Snapshot() }
 
 // vendorHooks adapts the transport to HubSpot: error bodies, the RATE_LIMIT policies and the
 // X-HubSpot-RateLimit-* usage headers.

@@ -325,7 +325,7 @@ func TestSource_FetchPage_Unauthorized(t *testing.T) {
 			assert.Equal(t, "INVALID_AUTHENTICATION", he.Code)
 			assert.Contains(t, err.Error(), "$CRM_HUBSPOT_TOKEN")
 			assert.NotContains(t, err.Error(), "wrong-secret")
-			assert.Equal(t, int64(1), src.HTTPStats().Requests.Load(), "no retries")
+			assert.Equal(t, int64(1), src.HTTPStats().Requests, "no retries")
 		})
 	}
 }

@@ -107,8 +107,8 @@ func (d *Destination) Idempotent() bool { return false }
 // Supports reports adds only: an email cannot be unsent.
 func (d *Destination) Supports(op connectors.Op) bool { return op == connectors.OpAdd }
 
-// Stats exposes the transport counters.
-func (d *Destination) Stats() *httpx.Stats { return d.c.Stats }
+// HTTPStats exposes the transport counters (connectors.StatsReporter).
+func (d *Destination) HTTPStats() connectors.Stats { return d.c.Stats.Snapshot() }
 
 // Apply sends the template to the batch's members in one call.
 func (d *Destination) Apply(ctx context.Context, b connectors.Batch) ([]connectors.Outcome, error) {

@@ -124,8 +124,8 @@ func (d *Destination) Supports(op connectors.Op) bool {
 	return op == connectors.OpAdd || op == connectors.OpRemove
 }
 
-// Stats exposes the transport counters.
-func (d *Destination) Stats() *httpx.Stats { return d.c.Stats }
+// HTTPStats exposes the transport counters (connectors.StatsReporter).
+func (d *Destination) HTTPStats() connectors.Stats { return d.c.Stats.Snapshot() }
 
 // Apply adds or removes one batch.
 func (d *Destination) Apply(ctx context.Context, b connectors.Batch) ([]connectors.Outcome, error) {

@@ -17,6 +17,20 @@ import (
 	"github.com/cdpflow/cdpflow/record"
 )
 
+// normalizeVersion checks an api_version ("" = DefaultAPIVersion, "61.0" = "v61.0").
+func normalizeVersion(v string) (string, error) {
+	if v == "" {
+		v = DefaultAPIVersion
+	}
+	if !strings.HasPrefix(v, "v") {
+		v = "v" + v
+	}
+	if !versionRE.MatchString(v) {
+		return "", fmt.Errorf("api_version %q is not like %s", v, DefaultAPIVersion)
+	}
+	return v, nil
+}
+
 // Defaults.
 const (
 	DefaultAPIVersion = "v61.0"
@@ -78,15 +92,11 @@ func New(cfg Config) (*Source, error) {
 	if cfg.Token == "" {
 		return nil, fmt.Errorf("salesforce: source %q has no token: set $%s", cfg.Name, cfg.TokenEnv)
 	}
-	if cfg.APIVersion == "" {
-		cfg.APIVersion = DefaultAPIVersion
+	v, err := normalizeVersion(cfg.APIVersion)
+	if err != nil {
+		return nil, fmt.Errorf("salesforce: source %q: %w", cfg.Name, err)
 	}
-	if !strings.HasPrefix(cfg.APIVersion, "v") {
-		cfg.APIVersion = "v" + cfg.APIVersion
-	}
-	if !versionRE.MatchString(cfg.APIVersion) {
-		return nil, fmt.Errorf("salesforce: source %q: api_version %q is not like v61.0", cfg.Name, cfg.APIVersion)
-	}
+	cfg.APIVersion = v
 	if cfg.BatchSize != 0 && (cfg.BatchSize < minBatch || cfg.BatchSize > maxBatch) {
 		return nil, fmt.Errorf("salesforce: source %q: batch_size %d is outside %d..%d", cfg.Name, cfg.BatchSize, minBatch, maxBatch)
 	}
@@ -112,7 +122,7 @@ func New(cfg Config) (*Source, error) {
 func (s *Source) Kinds() []record.Kind { return []record.Kind{record.KindCustomer} }
 
 // HTTPStats exposes the transport's request, retry and throttle counters.
-func (s *Source) HTTPStats() *httpx.Stats { return s.client.Stats }
+func (s *Source) HTTPStats() connectors.Stats { return s.client.Stats.Snapshot() }
 
 // Error codes the connector acts on.
 const (

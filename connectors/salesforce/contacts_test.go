@@ -207,7 +207,7 @@ func TestSource_FetchPage_RequestLimitExceeded(t *testing.T) {
 	assert.True(t, he.Retryable())
 	assert.Equal(t, 90*time.Second, he.RetryAfter)
 	assert.NotContains(t, err.Error(), "$SALESFORCE_TOKEN", "a throttle is no credential problem")
-	assert.Equal(t, int64(1), src.HTTPStats().Throttled.Load())
+	assert.Equal(t, int64(1), src.HTTPStats().Throttled)
 
 	page, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer})
 	require.NoError(t, err)
@@ -267,7 +267,7 @@ func TestSource_FetchPage_Unauthorized(t *testing.T) {
 	assert.False(t, he.Retryable())
 	assert.Contains(t, err.Error(), "$SFDC_TOKEN")
 	assert.NotContains(t, err.Error(), "expired-secret")
-	assert.Equal(t, int64(1), src.HTTPStats().Requests.Load())
+	assert.Equal(t, int64(1), src.HTTPStats().Requests)
 }
 
 func TestSoql(t *testing.T) {

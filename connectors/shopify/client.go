@@ -19,6 +19,14 @@ import (
 	"github.com/cdpflow/cdpflow/record"
 )
 
+// checkVersion checks an api_version's form (YYYY-MM).
+func checkVersion(v string) error {
+	if !versionRE.MatchString(v) {
+		return fmt.Errorf("api_version %q is not like %s", v, DefaultAPIVersion)
+	}
+	return nil
+}
+
 // Defaults.
 const (
 	DefaultAPIVersion = "2024-07"
@@ -83,8 +91,8 @@ func New(cfg Config) (*Source, error) {
 	if cfg.APIVersion == "" {
 		cfg.APIVersion = DefaultAPIVersion
 	}
-	if !versionRE.MatchString(cfg.APIVersion) {
-		return nil, fmt.Errorf("shopify: source %q: api_version %q is not like 2024-07", cfg.Name, cfg.APIVersion)
+	if err := checkVersion(cfg.APIVersion); err != nil {
+		return nil, fmt.Errorf("shopify: source %q: %w", cfg.Name, err)
 	}
 	if cfg.PageSize == 0 {
 		cfg.PageSize = maxPageSize
@@ -114,7 +122,7 @@ func New(cfg Config) (*Source, error) {
 func (s *Source) Kinds() []record.Kind { return []record.Kind{record.KindCustomer, record.KindOrder} }
 
 // HTTPStats exposes the transport's request, retry and throttle counters.
-func (s *Source) HTTPStats() *httpx.Stats { return s.client.Stats }
+func (s *Source) HTTPStats() connectors.Stats { return s.client.Stats.Snapshot() }
 
 // parseError flattens Shopify's {"errors": "..."} or {"errors": {"field": ["message"]}} bodies.
 // Shopify has no error codes.

@@ -62,6 +62,22 @@ type Source struct {
 
 var _ connectors.Source = (*Source)(nil)
 
+// checkLocations checks location_ids: 1 to 10 non-empty ids (Square's limit per search).
+func checkLocations(ids []string) error {
+	switch n := len(ids); {
+	case n == 0:
+		return fmt.Errorf("list the Square location ids whose orders to read (1 to 10)")
+	case n > 10:
+		return fmt.Errorf("Square searches at most 10 locations at once, got %d", n)
+	}
+	for _, id := range ids {
+		if strings.TrimSpace(id) == "" {
+			return fmt.Errorf("empty location id")
+		}
+	}
+	return nil
+}
+
 // New validates cfg and builds the source.
 func New(cfg Config) (*Source, error) {
 	if cfg.Name == "" {
@@ -76,16 +92,8 @@ func New(cfg Config) (*Source, error) {
 	if cfg.Token == "" {
 		return nil, fmt.Errorf("%s: no access token: set %s", cfg.Name, envName(cfg.TokenEnv))
 	}
-	switch n := len(cfg.LocationIDs); {
-	case n == 0:
-		return nil, fmt.Errorf("%s: location_ids: list the Square location ids whose orders to read (1 to 10)", cfg.Name)
-	case n > 10:
-		return nil, fmt.Errorf("%s: location_ids: Square searches at most 10 locations at once, got %d", cfg.Name, n)
-	}
-	for _, id := range cfg.LocationIDs {
-		if strings.TrimSpace(id) == "" {
-			return nil, fmt.Errorf("%s: location_ids: empty location id", cfg.Name)
-		}
+	if err := checkLocations(cfg.LocationIDs); err != nil {
+		return nil, fmt.Errorf("%s: location_ids: %w", cfg.Name, err)
 	}
 	if len(cfg.OrderStates) == 0 {
 		cfg.OrderStates = []string{"COMPLETED", "CANCELED"}
@@ -224,4 +232,4 @@ func parseError(_ int, body []byte) (code, message string) {
 }
 
 // HTTPStats exposes the transport's request, retry and throttle counters.
-func (s *Source) HTTPStats() *httpx.Stats { return s.client.Stats }
+func (s *Source) HTTPStats() connectors.Stats { return s.client.Stats.Snapshot() }

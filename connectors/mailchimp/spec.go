@@ -1,0 +1,35 @@
+// This file registers Mailchimp with the connector registry: its configuration keys and constructor.
+package mailchimp
+
+import "github.com/cdpflow/cdpflow/connectors"
+
+// Settings are the mailchimp keys of a destinations[] entry.
+type Settings struct {
+	APIKeyEnv string `koanf:"api_key_env"`
+	ListID    string `koanf:"list_id"`
+	// Remove is archive (default) or untag (extension).
+	Remove string `koanf:"remove"`
+}
+
+// Validate checks the keys.
+func (s *Settings) Validate(c *connectors.Check) {
+	c.Secret("api_key_env", s.APIKeyEnv)
+	c.Required("list_id", s.ListID, "the Mailchimp audience id")
+	if s.Remove != "" && s.Remove != RemoveArchive && s.Remove != RemoveUntag {
+		c.Add("remove", "%q: use %s or %s", s.Remove, RemoveArchive, RemoveUntag)
+	}
+}
+
+func init() {
+	connectors.Register(connectors.Spec{
+		Type: "mailchimp", Role: connectors.RoleEmail, Sandbox: "mailchimp",
+		Identifiers: []connectors.Identifier{connectors.IdentifierEmail},
+		Settings:    func() connectors.Settings { return &Settings{APIKeyEnv: "MAILCHIMP_API_KEY"} },
+		NewDestination: func(e connectors.Env) (connectors.Destination, error) {
+			s := e.Settings.(*Settings)
+			return New(Config{Name: e.Name, BaseURL: e.BaseURL, APIKey: e.SecretOf(s.APIKeyEnv), APIKeyEnv: s.APIKeyEnv, ListID: s.ListID,
+				MergeFields: true, Segments: e.Segments, Remove: s.Remove, RequestsPerSecond: e.RateLimit.RequestsPerSecond,
+				Burst: e.RateLimit.Burst, HTTP: e.HTTP})
+		},
+	})
+}
