@@ -64,7 +64,8 @@ func (c *common) load(dev bool) (*config.Config, *slog.Logger, error) {
 	if c.logLevel != "" {
 		flags["log.level"] = c.logLevel
 	}
-	cfg, err := config.Load(config.LoadOptions{File: c.configFile, Flags: flags, Dev: dev})
+	// Only the process that runs the worker (dev) calls vendors, so only it needs their secrets.
+	cfg, err := config.Load(config.LoadOptions{File: c.configFile, Flags: flags, Dev: dev, Secrets: dev})
 	if err != nil {
 		return nil, nil, &exitError{code: 2, err: err}
 	}

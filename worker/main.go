@@ -41,7 +41,7 @@ func run() error {
 	if *namespace != "" {
 		flags["temporal.namespace"] = *namespace
 	}
-	cfg, err := config.Load(config.LoadOptions{File: *file, Flags: flags})
+	cfg, err := config.Load(config.LoadOptions{File: *file, Flags: flags, Secrets: true})
 	if err != nil {
 		return err
 	}
