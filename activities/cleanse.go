@@ -75,7 +75,7 @@ func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanse
 	var accepted []record.Customer
 	var quarantine []store.QuarantineItem
 	now := a.now()
-	err := a.Store.ScanStagedCustomers(ctx, run, src, func(c record.Customer) error {
+	err := a.Store.ScanStaged(ctx, run, src, record.Visitor{Customer: func(c record.Customer) error {
 		r := cl.Customer(c)
 		qb.Add(r)
 		if r.Quarantined {
@@ -84,7 +84,7 @@ func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanse
 		}
 		accepted = append(accepted, r.Record)
 		return nil
-	})
+	}})
 	if err != nil {
 		return summary.Quality{}, fmt.Errorf("cleanse %s: read staged customers: %w", src, err)
 	}
@@ -97,7 +97,7 @@ func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanse
 	}
 	for start := 0; start < len(accepted); start += writeBatch {
 		end := min(start+writeBatch, len(accepted))
-		if err := a.Store.UpsertCustomers(ctx, run, accepted[start:end]); err != nil {
+		if err := a.Store.Upsert(ctx, run, record.Batch{Customers: accepted[start:end]}); err != nil {
 			return summary.Quality{}, fmt.Errorf("cleanse %s: store clean customers: %w", src, err)
 		}
 		activity.RecordHeartbeat(ctx, src)
@@ -130,13 +130,13 @@ func (a *Activities) cleanseOrders(ctx context.Context, cl *cleansing.Cleanser, 
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := a.Store.UpsertOrders(ctx, run, batch); err != nil {
+		if err := a.Store.Upsert(ctx, run, record.Batch{Orders: batch}); err != nil {
 			return fmt.Errorf("store clean orders: %w", err)
 		}
 		batch = batch[:0]
 		return nil
 	}
-	err := a.Store.ScanStagedOrders(ctx, run, src, func(o record.Order) error {
+	err := a.Store.ScanStaged(ctx, run, src, record.Visitor{Order: func(o record.Order) error {
 		r := cl.Order(o)
 		if r.Quarantined {
 			counts.Quarantined++
@@ -149,7 +149,7 @@ func (a *Activities) cleanseOrders(ctx context.Context, cl *cleansing.Cleanser, 
 			return flush()
 		}
 		return nil
-	})
+	}})
 	if err == nil {
 		err = flush()
 	}
@@ -165,17 +165,17 @@ func (a *Activities) cleanseOrders(ctx context.Context, cl *cleansing.Cleanser, 
 // commitEngagements copies analytics rows to the clean table (metrics need no cleansing).
 func (a *Activities) commitEngagements(ctx context.Context, run, src string) error {
 	var batch []record.Engagement
-	err := a.Store.ScanStagedEngagements(ctx, run, src, func(e record.Engagement) error {
+	err := a.Store.ScanStaged(ctx, run, src, record.Visitor{Engagement: func(e record.Engagement) error {
 		batch = append(batch, e)
 		if len(batch) >= writeBatch {
-			err := a.Store.UpsertEngagements(ctx, run, batch)
+			err := a.Store.Upsert(ctx, run, record.Batch{Engagements: batch})
 			batch = batch[:0]
 			return err
 		}
 		return nil
-	})
+	}})
 	if err == nil && len(batch) > 0 {
-		err = a.Store.UpsertEngagements(ctx, run, batch)
+		err = a.Store.Upsert(ctx, run, record.Batch{Engagements: batch})
 	}
 	if err != nil {
 		return fmt.Errorf("cleanse %s engagements: %w", src, err)

@@ -155,17 +155,17 @@ func (cp *Checkpoint) ensureMaps() {
 
 func (a *Activities) stage(ctx context.Context, run string, p connectors.Page) error {
 	if len(p.Customers) > 0 {
-		if err := a.Store.StageCustomers(ctx, run, p.Customers); err != nil {
+		if err := a.Store.Stage(ctx, run, record.Batch{Customers: p.Customers}); err != nil {
 			return err
 		}
 	}
 	if len(p.Orders) > 0 {
-		if err := a.Store.StageOrders(ctx, run, p.Orders); err != nil {
+		if err := a.Store.Stage(ctx, run, record.Batch{Orders: p.Orders}); err != nil {
 			return err
 		}
 	}
 	if len(p.Engagements) > 0 {
-		if err := a.Store.StageEngagements(ctx, run, p.Engagements); err != nil {
+		if err := a.Store.Stage(ctx, run, record.Batch{Engagements: p.Engagements}); err != nil {
 			return err
 		}
 	}

@@ -39,10 +39,10 @@ type ResolveResult = summary.Identity
 // compared, through the same blocking, against everything.
 func (a *Activities) Resolve(ctx context.Context, in ResolveInput) (*ResolveResult, error) {
 	var recs []record.Customer
-	if err := a.Store.ScanCustomers(ctx, func(c record.Customer) error {
+	if err := a.Store.ScanRecords(ctx, record.Visitor{Customer: func(c record.Customer) error {
 		recs = append(recs, c)
 		return nil
-	}); err != nil {
+	}}); err != nil {
 		return nil, fmt.Errorf("resolve: read clean customers: %w", err)
 	}
 	state, err := LoadIdentityState(ctx, a.Store)

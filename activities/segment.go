@@ -92,7 +92,7 @@ func (a *Activities) segmentProfiles(ctx context.Context) ([]segments.Profile, e
 	}); err != nil {
 		return nil, fmt.Errorf("read links: %w", err)
 	}
-	if err := a.Store.ScanOrders(ctx, func(o record.Order) error {
+	if err := a.Store.ScanRecords(ctx, record.Visitor{Order: func(o record.Order) error {
 		i, ok := -1, false
 		if k, has := o.CustomerKey(); has {
 			i, ok = byRecord[k]
@@ -104,11 +104,11 @@ func (a *Activities) segmentProfiles(ctx context.Context) ([]segments.Profile, e
 			profiles[i].Orders = append(profiles[i].Orders, o)
 		}
 		return nil
-	}); err != nil {
+	}}); err != nil {
 		return nil, fmt.Errorf("read orders: %w", err)
 	}
 	customerSource := a.customerSources()
-	if err := a.Store.ScanEngagements(ctx, func(e record.Engagement) error {
+	if err := a.Store.ScanRecords(ctx, record.Visitor{Engagement: func(e record.Engagement) error {
 		i, ok := byRecord[record.RecordKey{Source: customerSource[e.Source], ID: e.CustomerRef}]
 		if !ok {
 			return nil
@@ -120,7 +120,7 @@ func (a *Activities) segmentProfiles(ctx context.Context) ([]segments.Profile, e
 			profiles[i].Engagement[m] += v
 		}
 		return nil
-	}); err != nil {
+	}}); err != nil {
 		return nil, fmt.Errorf("read engagement: %w", err)
 	}
 	return profiles, nil

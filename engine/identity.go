@@ -82,12 +82,12 @@ func Unmerge(ctx context.Context, st store.Store, profileID string, rec record.R
 		return "", fmt.Errorf("read profile %s: %w", profileID, err)
 	}
 	var golden record.Customer
-	if err := st.ScanCustomers(ctx, func(c record.Customer) error {
+	if err := st.ScanRecords(ctx, record.Visitor{Customer: func(c record.Customer) error {
 		if c.Key() == rec {
 			golden = c
 		}
 		return nil
-	}); err != nil {
+	}}); err != nil {
 		return "", fmt.Errorf("read record %s: %w", rec, err)
 	}
 	ev, _ := json.Marshal(identity.Evidence{Rule: "unmerged"})

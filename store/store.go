@@ -18,52 +18,68 @@ import (
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("not found")
 
-// Store is the engine's persistent state. Methods are safe for concurrent use.
+// Store is the engine's persistent state: every role below. Methods are safe for concurrent use.
+// Packages depend on the roles they use (profiles on Identity and Records, delivery on Ledger).
 type Store interface {
+	Runs
+	Staging
+	Records
+	Quarantine
+	Watermarks
+	Identity
+	Segments
+	Ledger
+	Meta
 	Close() error
+}
 
-	// Runs: one row per workflow run (keyed by workflow id).
+// Runs keeps one row per workflow run (keyed by workflow id).
+type Runs interface {
 	StartRun(ctx context.Context, r Run) error // idempotent; keeps the first StartedAt
 	FinishRun(ctx context.Context, id, status string, summary json.RawMessage) error
 	GetRun(ctx context.Context, id string) (Run, error)     // ErrNotFound
 	ListRuns(ctx context.Context, limit int) ([]Run, error) // newest first
+}
 
-	// Staging: raw records as extracted in one run. Idempotent on (run, source, kind, id): storing a
-	// page twice leaves one copy (the last).
-	StageCustomers(ctx context.Context, run string, recs []record.Customer) error
-	StageOrders(ctx context.Context, run string, recs []record.Order) error
-	StageEngagements(ctx context.Context, run string, recs []record.Engagement) error
+// Staging holds raw records as extracted in one run. Idempotent on (run, source, kind, id):
+// storing a page twice leaves one copy (the last).
+type Staging interface {
+	Stage(ctx context.Context, run string, b record.Batch) error
 	// StagedCounts counts a run's staged records of one source per kind.
 	StagedCounts(ctx context.Context, run, source string) (map[record.Kind]int, error)
-	// Scan* visit staged records of one run and source ("" = every source) ordered by (source, id).
-	ScanStagedCustomers(ctx context.Context, run, source string, fn func(record.Customer) error) error
-	ScanStagedOrders(ctx context.Context, run, source string, fn func(record.Order) error) error
-	ScanStagedEngagements(ctx context.Context, run, source string, fn func(record.Engagement) error) error
+	// ScanStaged visits staged records of one run and source ("" = every source), kind by kind
+	// (the visitor's), each ordered by (source, id).
+	ScanStaged(ctx context.Context, run, source string, v record.Visitor) error
 	// DeleteStaged drops a run's staging rows once they are committed to the clean tables.
 	DeleteStaged(ctx context.Context, run string) error
+}
 
-	// Clean records: the current state per (source, id), kept across runs. A run only upserts what it
-	// read; a failed or empty source never deletes what earlier runs stored.
-	UpsertCustomers(ctx context.Context, run string, recs []record.Customer) error
-	UpsertOrders(ctx context.Context, run string, recs []record.Order) error
-	UpsertEngagements(ctx context.Context, run string, recs []record.Engagement) error
-	ScanCustomers(ctx context.Context, fn func(record.Customer) error) error // ordered by (source, id)
-	ScanOrders(ctx context.Context, fn func(record.Order) error) error
-	ScanEngagements(ctx context.Context, fn func(record.Engagement) error) error
+// Records holds the clean records: the current state per (source, id), kept across runs. A run
+// only upserts what it read; a failed or empty source never deletes what earlier runs stored.
+type Records interface {
+	Upsert(ctx context.Context, run string, b record.Batch) error
+	// ScanRecords visits clean records, kind by kind (the visitor's), each ordered by (source, id).
+	ScanRecords(ctx context.Context, v record.Visitor) error
 	// ChangedCustomers lists the keys of clean customers written by run (for incremental resolution).
 	ChangedCustomers(ctx context.Context, run string) ([]record.RecordKey, error)
 	CountCustomers(ctx context.Context) (int, error)
+}
 
-	// Quarantine: unusable records with their reasons. Idempotent on (run, source, kind, id).
+// Quarantine keeps unusable records with their reasons. Idempotent on (run, source, kind, id).
+type Quarantine interface {
 	Quarantine(ctx context.Context, items []QuarantineItem) error
 	// ScanQuarantine visits quarantined items of a run ("" = all runs), ordered by (run, source, id).
 	ScanQuarantine(ctx context.Context, run string, fn func(QuarantineItem) error) error
+}
 
-	// Watermarks: incremental sync positions per (source, kind).
+// Watermarks keeps incremental sync positions per (source, kind).
+type Watermarks interface {
 	GetWatermark(ctx context.Context, source string, kind record.Kind) (Watermark, error) // ErrNotFound
 	SetWatermark(ctx context.Context, w Watermark) error
+}
 
-	// Identity.
+// Identity keeps the identity graph: profiles, links with evidence, and merges.
+type Identity interface {
 	// WriteIdentity applies one resolution's changes in a single transaction.
 	WriteIdentity(ctx context.Context, w IdentityWrite) error
 	GetProfile(ctx context.Context, id string) (Profile, error) // ErrNotFound
@@ -75,16 +91,20 @@ type Store interface {
 	// Merges lists merges into or out of a profile, oldest first.
 	Merges(ctx context.Context, profileID string) ([]Merge, error)
 	CountProfiles(ctx context.Context) (int, error)
+}
 
-	// Segments.
+// Segments keeps segment memberships and their per-run changes.
+type Segments interface {
 	// ApplySegment makes members (sorted, distinct profile ids) the segment's current membership and
 	// returns the change against the previous membership. Applying the same run twice returns the
 	// first application's change and writes nothing.
 	ApplySegment(ctx context.Context, run, segment string, members []string) (SegmentChange, error)
 	SegmentMembers(ctx context.Context, segment string) ([]string, error) // sorted
 	SegmentNames(ctx context.Context) ([]string, error)
+}
 
-	// Delivery ledger: one row per (destination, run, op, profile). See Delivery.
+// Ledger is the delivery ledger: one row per (destination, run, op, profile). See Delivery.
+type Ledger interface {
 	// ReserveDeliveries inserts pending rows for the given deliveries unless a row with the same key
 	// exists, and returns the rows that already existed (a retried activity learns what it already did).
 	ReserveDeliveries(ctx context.Context, ds []Delivery) (existing []Delivery, err error)
@@ -94,8 +114,10 @@ type Store interface {
 	// DestinationMembers returns the profiles currently delivered to a destination.
 	DestinationMembers(ctx context.Context, destination string) (map[string]DestinationMember, error)
 	ScanDeliveries(ctx context.Context, f DeliveryFilter, fn func(Delivery) error) error
+}
 
-	// Meta is a small key-value store for engine state (identity model, unmerge decisions ...).
+// Meta is a small key-value store for engine state (identity model, unmerge decisions ...).
+type Meta interface {
 	GetMeta(ctx context.Context, key string) ([]byte, error) // ErrNotFound
 	SetMeta(ctx context.Context, key string, value []byte) error
 }

@@ -26,8 +26,10 @@ func (s *Settings) Validate(c *connectors.Check) {
 func init() {
 	connectors.Register(connectors.Spec{
 		Type: "salesforce", Role: connectors.RoleCRM, Sandbox: "salesforce", Incremental: true,
-		Kinds:    []record.Kind{record.KindCustomer},
-		Settings: func() connectors.Settings { return &Settings{TokenEnv: "SALESFORCE_TOKEN", APIVersion: DefaultAPIVersion} },
+		Kinds: []record.Kind{record.KindCustomer},
+		Settings: func() connectors.Settings {
+			return &Settings{TokenEnv: "SALESFORCE_TOKEN", APIVersion: DefaultAPIVersion}
+		},
 		NewSource: func(e connectors.Env) (connectors.Source, error) {
 			s := e.Settings.(*Settings)
 			return New(Config{Name: e.Name, BaseURL: e.BaseURL, Token: e.SecretOf(s.TokenEnv), TokenEnv: s.TokenEnv,

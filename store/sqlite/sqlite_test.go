@@ -106,7 +106,7 @@ func TestOpen(t *testing.T) {
 				stores[i] = s
 				for p := range 20 {
 					c := record.Customer{Source: "s", SourceID: string(rune('a'+i)) + string(rune('a'+p))}
-					if err := s.UpsertCustomers(t.Context(), "r", []record.Customer{c}); err != nil {
+					if err := s.Upsert(t.Context(), "r", record.Batch{Customers: []record.Customer{c}}); err != nil {
 						errs[i] = err
 						return
 					}

@@ -56,21 +56,17 @@ func upsertClean[T any](ctx context.Context, s *Store, run string, spec insertSp
 	return nil
 }
 
-// UpsertCustomers writes clean customers; customers not in recs are kept.
-func (s *Store) UpsertCustomers(ctx context.Context, run string, recs []record.Customer) error {
-	return upsertClean(ctx, s, run, customersSpec, recs, record.Customer.Key, nil)
-}
-
-// UpsertOrders writes clean orders; orders not in recs are kept.
-func (s *Store) UpsertOrders(ctx context.Context, run string, recs []record.Order) error {
-	return upsertClean(ctx, s, run, ordersSpec, recs, record.Order.Key, func(o record.Order) []any {
+// Upsert writes clean records, kind by kind (each atomically); records not in b are kept.
+func (s *Store) Upsert(ctx context.Context, run string, b record.Batch) error {
+	if err := upsertClean(ctx, s, run, customersSpec, b.Customers, record.Customer.Key, nil); err != nil {
+		return err
+	}
+	if err := upsertClean(ctx, s, run, ordersSpec, b.Orders, record.Order.Key, func(o record.Order) []any {
 		return []any{o.CustomerID, o.Email}
-	})
-}
-
-// UpsertEngagements writes clean engagement rows; rows not in recs are kept.
-func (s *Store) UpsertEngagements(ctx context.Context, run string, recs []record.Engagement) error {
-	return upsertClean(ctx, s, run, engagementsSpec, recs, record.Engagement.Key, nil)
+	}); err != nil {
+		return err
+	}
+	return upsertClean(ctx, s, run, engagementsSpec, b.Engagements, record.Engagement.Key, nil)
 }
 
 func scanClean[T any](ctx context.Context, s *Store, table string, fn func(T) error) error {
@@ -82,19 +78,22 @@ func scanClean[T any](ctx context.Context, s *Store, table string, fn func(T) er
 	}, decodeKeyed[T], fn)
 }
 
-// ScanCustomers visits clean customers by (source, id).
-func (s *Store) ScanCustomers(ctx context.Context, fn func(record.Customer) error) error {
-	return scanClean(ctx, s, "customers", fn)
-}
-
-// ScanOrders visits clean orders by (source, id).
-func (s *Store) ScanOrders(ctx context.Context, fn func(record.Order) error) error {
-	return scanClean(ctx, s, "orders", fn)
-}
-
-// ScanEngagements visits clean engagement rows by (source, id).
-func (s *Store) ScanEngagements(ctx context.Context, fn func(record.Engagement) error) error {
-	return scanClean(ctx, s, "engagements", fn)
+// ScanRecords visits clean records, kind by kind, by (source, id).
+func (s *Store) ScanRecords(ctx context.Context, v record.Visitor) error {
+	if v.Customer != nil {
+		if err := scanClean(ctx, s, "customers", v.Customer); err != nil {
+			return err
+		}
+	}
+	if v.Order != nil {
+		if err := scanClean(ctx, s, "orders", v.Order); err != nil {
+			return err
+		}
+	}
+	if v.Engagement != nil {
+		return scanClean(ctx, s, "engagements", v.Engagement)
+	}
+	return nil
 }
 
 // ChangedCustomers lists the keys of clean customers last written by run, by (source, id).

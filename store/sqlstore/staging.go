@@ -41,19 +41,15 @@ func stage[T any](ctx context.Context, s *Store, run string, kind record.Kind, r
 	return nil
 }
 
-// StageCustomers stores raw customers of a run.
-func (s *Store) StageCustomers(ctx context.Context, run string, recs []record.Customer) error {
-	return stage(ctx, s, run, record.KindCustomer, recs, record.Customer.Key)
-}
-
-// StageOrders stores raw orders of a run.
-func (s *Store) StageOrders(ctx context.Context, run string, recs []record.Order) error {
-	return stage(ctx, s, run, record.KindOrder, recs, record.Order.Key)
-}
-
-// StageEngagements stores raw engagement rows of a run.
-func (s *Store) StageEngagements(ctx context.Context, run string, recs []record.Engagement) error {
-	return stage(ctx, s, run, record.KindEngagement, recs, record.Engagement.Key)
+// Stage stores one page of raw records of a run; each kind is written atomically.
+func (s *Store) Stage(ctx context.Context, run string, b record.Batch) error {
+	if err := stage(ctx, s, run, record.KindCustomer, b.Customers, record.Customer.Key); err != nil {
+		return err
+	}
+	if err := stage(ctx, s, run, record.KindOrder, b.Orders, record.Order.Key); err != nil {
+		return err
+	}
+	return stage(ctx, s, run, record.KindEngagement, b.Engagements, record.Engagement.Key)
 }
 
 // StagedCounts counts a run's staged records of one source per kind.
@@ -109,19 +105,22 @@ func decodeKeyed[T any](rows *sql.Rows) (T, []any, error) {
 	return v, []any{src, id}, nil
 }
 
-// ScanStagedCustomers visits staged customers of a run and source ("" = all) by (source, id).
-func (s *Store) ScanStagedCustomers(ctx context.Context, run, source string, fn func(record.Customer) error) error {
-	return scanStaged(ctx, s, run, source, record.KindCustomer, fn)
-}
-
-// ScanStagedOrders visits staged orders of a run and source ("" = all) by (source, id).
-func (s *Store) ScanStagedOrders(ctx context.Context, run, source string, fn func(record.Order) error) error {
-	return scanStaged(ctx, s, run, source, record.KindOrder, fn)
-}
-
-// ScanStagedEngagements visits staged engagements of a run and source ("" = all) by (source, id).
-func (s *Store) ScanStagedEngagements(ctx context.Context, run, source string, fn func(record.Engagement) error) error {
-	return scanStaged(ctx, s, run, source, record.KindEngagement, fn)
+// ScanStaged visits a run's staged records of a source ("" = all), kind by kind, by (source, id).
+func (s *Store) ScanStaged(ctx context.Context, run, source string, v record.Visitor) error {
+	if v.Customer != nil {
+		if err := scanStaged(ctx, s, run, source, record.KindCustomer, v.Customer); err != nil {
+			return err
+		}
+	}
+	if v.Order != nil {
+		if err := scanStaged(ctx, s, run, source, record.KindOrder, v.Order); err != nil {
+			return err
+		}
+	}
+	if v.Engagement != nil {
+		return scanStaged(ctx, s, run, source, record.KindEngagement, v.Engagement)
+	}
+	return nil
 }
 
 // DeleteStaged drops a run's staging rows.

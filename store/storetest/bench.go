@@ -26,7 +26,7 @@ func BenchmarkStageCustomers(b *testing.B, open func(b *testing.B) store.Store) 
 			id := fmt.Sprintf("c%09d", n+i)
 			page[i] = customer("bench", id, id+"@example.com")
 		}
-		if err := s.StageCustomers(ctx, "bench", page); err != nil {
+		if err := s.Stage(ctx, "bench", record.Batch{Customers: page}); err != nil {
 			b.Fatal(err)
 		}
 		n += benchPage
@@ -40,10 +40,10 @@ func BenchmarkScanCustomers(b *testing.B, open func(b *testing.B) store.Store) {
 	s := open(b)
 	b.Cleanup(func() { require.NoError(b, s.Close()) })
 	ctx := b.Context()
-	require.NoError(b, s.UpsertCustomers(ctx, "bench", customers("bench", "c", total)))
+	require.NoError(b, s.Upsert(ctx, "bench", record.Batch{Customers: customers("bench", "c", total)}))
 	n := 0
 	for b.Loop() {
-		if err := s.ScanCustomers(ctx, func(record.Customer) error { n++; return nil }); err != nil {
+		if err := s.ScanRecords(ctx, record.Visitor{Customer: func(record.Customer) error { n++; return nil }}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -14,14 +14,16 @@ import (
 func testStaging(t *testing.T, s store.Store) {
 	ctx := ctxOf(t)
 	scanCustomers := func(run, source string) []record.Customer {
-		return collect(t, func(fn func(record.Customer) error) error { return s.ScanStagedCustomers(ctx, run, source, fn) })
+		return collect(t, func(fn func(record.Customer) error) error {
+			return s.ScanStaged(ctx, run, source, record.Visitor{Customer: fn})
+		})
 	}
 
 	t.Run("PageTwiceLeavesOneCopyLastWins", func(t *testing.T) {
 		page := []record.Customer{customer("crm", "2", "two@x.io"), customer("crm", "1", "one@x.io"), customer("crm", "3", "three@x.io")}
-		require.NoError(t, s.StageCustomers(ctx, "run1", page))
+		require.NoError(t, s.Stage(ctx, "run1", record.Batch{Customers: page}))
 		page[1].Email = "one-changed@x.io"
-		require.NoError(t, s.StageCustomers(ctx, "run1", page))
+		require.NoError(t, s.Stage(ctx, "run1", record.Batch{Customers: page}))
 
 		counts, err := s.StagedCounts(ctx, "run1", "crm")
 		require.NoError(t, err)
@@ -34,25 +36,25 @@ func testStaging(t *testing.T, s store.Store) {
 	})
 	t.Run("DuplicateKeyInOnePageLastWins", func(t *testing.T) {
 		a, b := customer("crm", "dup", "first@x.io"), customer("crm", "dup", "second@x.io")
-		require.NoError(t, s.StageCustomers(ctx, "run-dup", []record.Customer{a, b}))
+		require.NoError(t, s.Stage(ctx, "run-dup", record.Batch{Customers: []record.Customer{a, b}}))
 		got := scanCustomers("run-dup", "")
 		require.Len(t, got, 1)
 		require.Equal(t, "second@x.io", got[0].Email)
 	})
 	t.Run("ScanOrderedBySourceThenID", func(t *testing.T) {
-		require.NoError(t, s.StageCustomers(ctx, "run1", []record.Customer{customer("shop", "b", ""), customer("shop", "a", "")}))
+		require.NoError(t, s.Stage(ctx, "run1", record.Batch{Customers: []record.Customer{customer("shop", "b", ""), customer("shop", "a", "")}}))
 		require.Equal(t, []string{"shop/a", "shop/b"}, customerKeys(scanCustomers("run1", "shop")))
 		require.Equal(t, []string{"crm/1", "crm/2", "crm/3", "shop/a", "shop/b"}, customerKeys(scanCustomers("run1", "")))
 		// Byte order, not locale order: upper case sorts before lower case, "B" < "a".
-		require.NoError(t, s.StageCustomers(ctx, "run-order", []record.Customer{
+		require.NoError(t, s.Stage(ctx, "run-order", record.Batch{Customers: []record.Customer{
 			customer("s", "a", ""), customer("s", "B", ""), customer("s", "_", ""), customer("s", "a1", ""), customer("s", "é", ""),
-		}))
+		}}))
 		require.Equal(t, []string{"s/B", "s/_", "s/a", "s/a1", "s/é"}, customerKeys(scanCustomers("run-order", "s")))
 	})
 	t.Run("CountsPerKind", func(t *testing.T) {
-		require.NoError(t, s.StageOrders(ctx, "run1", []record.Order{order("crm", "o2", "2", 1000), order("crm", "o1", "1", 500)}))
-		require.NoError(t, s.StageOrders(ctx, "run1", []record.Order{order("crm", "o2", "2", 1200)}))
-		require.NoError(t, s.StageEngagements(ctx, "run1", []record.Engagement{engagement("crm", "1", 3)}))
+		require.NoError(t, s.Stage(ctx, "run1", record.Batch{Orders: []record.Order{order("crm", "o2", "2", 1000), order("crm", "o1", "1", 500)}}))
+		require.NoError(t, s.Stage(ctx, "run1", record.Batch{Orders: []record.Order{order("crm", "o2", "2", 1200)}}))
+		require.NoError(t, s.Stage(ctx, "run1", record.Batch{Engagements: []record.Engagement{engagement("crm", "1", 3)}}))
 
 		counts, err := s.StagedCounts(ctx, "run1", "crm")
 		require.NoError(t, err)
@@ -64,59 +66,65 @@ func testStaging(t *testing.T, s store.Store) {
 		require.NoError(t, err)
 		require.Empty(t, counts)
 
-		orders := collect(t, func(fn func(record.Order) error) error { return s.ScanStagedOrders(ctx, "run1", "crm", fn) })
+		orders := collect(t, func(fn func(record.Order) error) error {
+			return s.ScanStaged(ctx, "run1", "crm", record.Visitor{Order: fn})
+		})
 		require.Len(t, orders, 2)
 		require.Equal(t, order("crm", "o1", "1", 500), orders[0])
 		require.Equal(t, int64(1200), orders[1].Total.Amount)
-		engs := collect(t, func(fn func(record.Engagement) error) error { return s.ScanStagedEngagements(ctx, "run1", "", fn) })
+		engs := collect(t, func(fn func(record.Engagement) error) error {
+			return s.ScanStaged(ctx, "run1", "", record.Visitor{Engagement: fn})
+		})
 		require.Equal(t, []record.Engagement{engagement("crm", "1", 3)}, engs)
 	})
 	t.Run("OddCharactersRoundTrip", func(t *testing.T) {
 		c := customer("crm", "odd", "nul\x00byte@x.io")
 		c.FirstName = "Zoë \"Quote\" \\ 😀 \u2028"
 		c.Attributes = map[string]string{"note": "line1\nline2\ttab\x00end"}
-		require.NoError(t, s.StageCustomers(ctx, "run-odd", []record.Customer{c}))
+		require.NoError(t, s.Stage(ctx, "run-odd", record.Batch{Customers: []record.Customer{c}}))
 		require.Equal(t, []record.Customer{c}, scanCustomers("run-odd", "crm"))
 	})
 	t.Run("RunsAreSeparateAndDeleteStaged", func(t *testing.T) {
-		require.NoError(t, s.StageCustomers(ctx, "run2", []record.Customer{customer("crm", "1", "other-run@x.io")}))
+		require.NoError(t, s.Stage(ctx, "run2", record.Batch{Customers: []record.Customer{customer("crm", "1", "other-run@x.io")}}))
 		require.Len(t, scanCustomers("run1", "crm"), 3)
 		require.NoError(t, s.DeleteStaged(ctx, "run1"))
 		require.Empty(t, scanCustomers("run1", ""))
 		counts, err := s.StagedCounts(ctx, "run1", "crm")
 		require.NoError(t, err)
 		require.Empty(t, counts)
-		require.Empty(t, collect(t, func(fn func(record.Order) error) error { return s.ScanStagedOrders(ctx, "run1", "", fn) }))
+		require.Empty(t, collect(t, func(fn func(record.Order) error) error {
+			return s.ScanStaged(ctx, "run1", "", record.Visitor{Order: fn})
+		}))
 		got := scanCustomers("run2", "crm")
 		require.Len(t, got, 1)
 		require.Equal(t, "other-run@x.io", got[0].Email)
 		require.NoError(t, s.DeleteStaged(ctx, "run1"), "deleting twice is harmless")
 	})
 	t.Run("EmptyPage", func(t *testing.T) {
-		require.NoError(t, s.StageCustomers(ctx, "run-empty", nil))
-		require.NoError(t, s.StageOrders(ctx, "run-empty", []record.Order{}))
-		require.NoError(t, s.StageEngagements(ctx, "run-empty", nil))
+		require.NoError(t, s.Stage(ctx, "run-empty", record.Batch{Customers: nil}))
+		require.NoError(t, s.Stage(ctx, "run-empty", record.Batch{Orders: []record.Order{}}))
+		require.NoError(t, s.Stage(ctx, "run-empty", record.Batch{Engagements: nil}))
 	})
 	t.Run("CancelledContext", func(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
-		require.Error(t, s.StageCustomers(cctx, "run-cancel", []record.Customer{customer("crm", "1", "")}))
+		require.Error(t, s.Stage(cctx, "run-cancel", record.Batch{Customers: []record.Customer{customer("crm", "1", "")}}))
 	})
 }
 
 func testClean(t *testing.T, s store.Store) {
 	ctx := ctxOf(t)
 	scan := func() []record.Customer {
-		return collect(t, func(fn func(record.Customer) error) error { return s.ScanCustomers(ctx, fn) })
+		return collect(t, func(fn func(record.Customer) error) error { return s.ScanRecords(ctx, record.Visitor{Customer: fn}) })
 	}
 
 	t.Run("LaterRunKeepsWhatItDoesNotMention", func(t *testing.T) {
-		require.NoError(t, s.UpsertCustomers(ctx, "run1", []record.Customer{
+		require.NoError(t, s.Upsert(ctx, "run1", record.Batch{Customers: []record.Customer{
 			customer("shop", "x", "x@x.io"), customer("crm", "b", "b@x.io"), customer("crm", "a", "a@x.io"),
-		}))
+		}}))
 		b2 := customer("crm", "b", "b-new@x.io")
-		require.NoError(t, s.UpsertCustomers(ctx, "run2", []record.Customer{b2}))
-		require.NoError(t, s.UpsertCustomers(ctx, "run3", nil), "an empty source writes nothing")
+		require.NoError(t, s.Upsert(ctx, "run2", record.Batch{Customers: []record.Customer{b2}}))
+		require.NoError(t, s.Upsert(ctx, "run3", record.Batch{Customers: nil}), "an empty source writes nothing")
 
 		got := scan()
 		require.Equal(t, []string{"crm/a", "crm/b", "shop/x"}, customerKeys(got))
@@ -138,22 +146,24 @@ func testClean(t *testing.T, s store.Store) {
 	})
 	t.Run("UpsertIsIdempotent", func(t *testing.T) {
 		b2 := customer("crm", "b", "b-new@x.io")
-		require.NoError(t, s.UpsertCustomers(ctx, "run2", []record.Customer{b2, b2}))
+		require.NoError(t, s.Upsert(ctx, "run2", record.Batch{Customers: []record.Customer{b2, b2}}))
 		n, err := s.CountCustomers(ctx)
 		require.NoError(t, err)
 		require.Equal(t, 3, n)
 	})
 	t.Run("Orders", func(t *testing.T) {
-		require.NoError(t, s.UpsertOrders(ctx, "run1", []record.Order{order("shop", "o2", "c2", 900), order("shop", "o1", "c1", 100)}))
-		require.NoError(t, s.UpsertOrders(ctx, "run2", []record.Order{order("shop", "o2", "c9", 950)}))
-		require.NoError(t, s.UpsertOrders(ctx, "run3", nil))
-		got := collect(t, func(fn func(record.Order) error) error { return s.ScanOrders(ctx, fn) })
+		require.NoError(t, s.Upsert(ctx, "run1", record.Batch{Orders: []record.Order{order("shop", "o2", "c2", 900), order("shop", "o1", "c1", 100)}}))
+		require.NoError(t, s.Upsert(ctx, "run2", record.Batch{Orders: []record.Order{order("shop", "o2", "c9", 950)}}))
+		require.NoError(t, s.Upsert(ctx, "run3", record.Batch{Orders: nil}))
+		got := collect(t, func(fn func(record.Order) error) error { return s.ScanRecords(ctx, record.Visitor{Order: fn}) })
 		require.Equal(t, []record.Order{order("shop", "o1", "c1", 100), order("shop", "o2", "c9", 950)}, got)
 	})
 	t.Run("Engagements", func(t *testing.T) {
-		require.NoError(t, s.UpsertEngagements(ctx, "run1", []record.Engagement{engagement("ga4", "u2", 1), engagement("ga4", "u1", 7)}))
-		require.NoError(t, s.UpsertEngagements(ctx, "run2", []record.Engagement{engagement("ga4", "u2", 4)}))
-		got := collect(t, func(fn func(record.Engagement) error) error { return s.ScanEngagements(ctx, fn) })
+		require.NoError(t, s.Upsert(ctx, "run1", record.Batch{Engagements: []record.Engagement{engagement("ga4", "u2", 1), engagement("ga4", "u1", 7)}}))
+		require.NoError(t, s.Upsert(ctx, "run2", record.Batch{Engagements: []record.Engagement{engagement("ga4", "u2", 4)}}))
+		got := collect(t, func(fn func(record.Engagement) error) error {
+			return s.ScanRecords(ctx, record.Visitor{Engagement: fn})
+		})
 		require.Equal(t, []record.Engagement{engagement("ga4", "u1", 7), engagement("ga4", "u2", 4)}, got)
 	})
 }

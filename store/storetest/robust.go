@@ -65,15 +65,15 @@ func testTimes(t *testing.T, s store.Store) {
 func testScans(t *testing.T, s store.Store) {
 	ctx := ctxOf(t)
 	const n = 2500 // several pages for any sensible page size
-	require.NoError(t, s.StageCustomers(ctx, "run1", customers("crm", "c", n)))
+	require.NoError(t, s.Stage(ctx, "run1", record.Batch{Customers: customers("crm", "c", n)}))
 
 	t.Run("FnErrorStopsTheScan", func(t *testing.T) {
 		stop := errors.New("stop")
 		calls := 0
-		err := s.ScanStagedCustomers(ctx, "run1", "", func(record.Customer) error {
+		err := s.ScanStaged(ctx, "run1", "", record.Visitor{Customer: func(record.Customer) error {
 			calls++
 			return stop
-		})
+		}})
 		require.ErrorIs(t, err, stop)
 		require.Equal(t, 1, calls)
 	})
@@ -81,11 +81,11 @@ func testScans(t *testing.T, s store.Store) {
 		// The common activity shape: read staged records, write clean ones in batches as you go.
 		var batch []record.Customer
 		seen := 0
-		err := s.ScanStagedCustomers(ctx, "run1", "crm", func(c record.Customer) error {
+		err := s.ScanStaged(ctx, "run1", "crm", record.Visitor{Customer: func(c record.Customer) error {
 			seen++
 			batch = append(batch, c)
 			if len(batch) == 700 {
-				if err := s.UpsertCustomers(ctx, "run1", batch); err != nil {
+				if err := s.Upsert(ctx, "run1", record.Batch{Customers: batch}); err != nil {
 					return err
 				}
 				batch = batch[:0]
@@ -96,9 +96,9 @@ func testScans(t *testing.T, s store.Store) {
 				}
 			}
 			return nil
-		})
+		}})
 		require.NoError(t, err)
-		require.NoError(t, s.UpsertCustomers(ctx, "run1", batch))
+		require.NoError(t, s.Upsert(ctx, "run1", record.Batch{Customers: batch}))
 		require.Equal(t, n, seen)
 		count, err := s.CountCustomers(ctx)
 		require.NoError(t, err)
@@ -108,7 +108,7 @@ func testScans(t *testing.T, s store.Store) {
 		seen = 0
 		prev := ""
 		batch = batch[:0]
-		err = s.ScanCustomers(ctx, func(c record.Customer) error {
+		err = s.ScanRecords(ctx, record.Visitor{Customer: func(c record.Customer) error {
 			seen++
 			k := c.Key().String()
 			if k <= prev {
@@ -117,15 +117,15 @@ func testScans(t *testing.T, s store.Store) {
 			prev = k
 			c.Email = "rewritten@x.io"
 			if batch = append(batch, c); len(batch) == 90 {
-				if err := s.UpsertCustomers(ctx, "run2", batch); err != nil {
+				if err := s.Upsert(ctx, "run2", record.Batch{Customers: batch}); err != nil {
 					return err
 				}
 				batch = batch[:0]
 			}
 			return nil
-		})
+		}})
 		require.NoError(t, err)
-		require.NoError(t, s.UpsertCustomers(ctx, "run2", batch))
+		require.NoError(t, s.Upsert(ctx, "run2", record.Batch{Customers: batch}))
 		require.Equal(t, n, seen)
 		changed, err := s.ChangedCustomers(ctx, "run2")
 		require.NoError(t, err)
@@ -146,11 +146,11 @@ func testConcurrentWriters(t *testing.T, s store.Store) {
 			all := customers(source, "c", pages*pageSize)
 			for p := range pages {
 				page := all[p*pageSize : (p+1)*pageSize]
-				if err := s.StageCustomers(ctx, "run1", page); err != nil {
+				if err := s.Stage(ctx, "run1", record.Batch{Customers: page}); err != nil {
 					errs <- fmt.Errorf("%s stage: %w", source, err)
 					return
 				}
-				if err := s.UpsertCustomers(ctx, "run1", page); err != nil {
+				if err := s.Upsert(ctx, "run1", record.Batch{Customers: page}); err != nil {
 					errs <- fmt.Errorf("%s upsert: %w", source, err)
 					return
 				}
@@ -248,8 +248,8 @@ func testLargeBatch(t *testing.T, s store.Store) {
 	recs := customers("big", "c", n)
 
 	t.Run("Customers", func(t *testing.T) {
-		require.NoError(t, s.StageCustomers(ctx, "run1", recs))
-		require.NoError(t, s.UpsertCustomers(ctx, "run1", recs))
+		require.NoError(t, s.Stage(ctx, "run1", record.Batch{Customers: recs}))
+		require.NoError(t, s.Upsert(ctx, "run1", record.Batch{Customers: recs}))
 		counts, err := s.StagedCounts(ctx, "run1", "big")
 		require.NoError(t, err)
 		require.Equal(t, n, counts[record.KindCustomer])
@@ -261,13 +261,13 @@ func testLargeBatch(t *testing.T, s store.Store) {
 		require.Len(t, changed, n)
 
 		i := 0
-		require.NoError(t, s.ScanCustomers(ctx, func(c record.Customer) error {
+		require.NoError(t, s.ScanRecords(ctx, record.Visitor{Customer: func(c record.Customer) error {
 			if c.SourceID != recs[i].SourceID {
 				return fmt.Errorf("record %d: got %s, want %s", i, c.SourceID, recs[i].SourceID)
 			}
 			i++
 			return nil
-		}))
+		}}))
 		require.Equal(t, n, i)
 	})
 	ids := make([]string, n)
