@@ -154,22 +154,7 @@ func (cp *Checkpoint) ensureMaps() {
 }
 
 func (a *Activities) stage(ctx context.Context, run string, p connectors.Page) error {
-	if len(p.Customers) > 0 {
-		if err := a.Store.Stage(ctx, run, record.Batch{Customers: p.Customers}); err != nil {
-			return err
-		}
-	}
-	if len(p.Orders) > 0 {
-		if err := a.Store.Stage(ctx, run, record.Batch{Orders: p.Orders}); err != nil {
-			return err
-		}
-	}
-	if len(p.Engagements) > 0 {
-		if err := a.Store.Stage(ctx, run, record.Batch{Engagements: p.Engagements}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return a.Store.Stage(ctx, run, p.Batch())
 }
 
 // extractError classifies a page failure; a long vendor wait becomes a QuotaExhausted error carrying

@@ -49,7 +49,12 @@ type Page struct {
 }
 
 // Len counts the records in the page.
-func (p Page) Len() int { return len(p.Customers) + len(p.Orders) + len(p.Engagements) }
+func (p Page) Len() int { return p.Batch().Len() }
+
+// Batch returns the page's records.
+func (p Page) Batch() record.Batch {
+	return record.Batch{Customers: p.Customers, Orders: p.Orders, Engagements: p.Engagements}
+}
 
 // MaxUpdated returns the latest modification time among the page's records (zero if none carries one).
 func (p Page) MaxUpdated() time.Time {
