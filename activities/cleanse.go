@@ -11,7 +11,6 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/cdpflow/cdpflow/cleansing"
-	"github.com/cdpflow/cdpflow/identity"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/summary"
@@ -31,11 +30,7 @@ const writeBatch = 1000
 // Cleanse processes each source's staged records. It is idempotent: clean rows are upserted and
 // quarantine rows keyed by (run, source, kind, id).
 func (a *Activities) Cleanse(ctx context.Context, in CleanseInput) (*CleanseResult, error) {
-	cl, err := cleansing.New(cleansing.Options{
-		DefaultRegion:    a.Config.Cleanse.DefaultRegion,
-		RejectDisposable: a.Config.Cleanse.RejectDisposableEmails,
-		DateOrder:        a.Config.Cleanse.DateOrder,
-	})
+	cl, err := cleansing.New(a.Config.Cleanse.Options())
 	if err != nil {
 		return nil, configError("cleanse: %v", err)
 	}
@@ -68,33 +63,22 @@ func addCounts(dst, src map[string]int) {
 	}
 }
 
-// cleanseCustomers cleanses one source's customers. The uniqueness check needs every accepted record
-// of the source, so accepted records are held until the source is done.
+// cleanseCustomers cleanses one source's customers through a cleansing.SourceRun: the shared
+// identifier check needs every accepted record of the source, so they are written once it is done.
 func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanser, run, src string) (summary.Quality, error) {
-	qb := cleansing.NewQualityBuilder(src)
-	var accepted []record.Customer
+	sr := cl.Source(src)
 	var quarantine []store.QuarantineItem
 	now := a.now()
 	err := a.Store.ScanStaged(ctx, run, src, record.Visitor{Customer: func(c record.Customer) error {
-		r := cl.Customer(c)
-		qb.Add(r)
-		if r.Quarantined {
+		if r := sr.Add(c); r.Quarantined {
 			quarantine = append(quarantine, quarantineItem(run, src, record.KindCustomer, c.SourceID, r.Issues, c, now))
-			return nil
 		}
-		accepted = append(accepted, r.Record)
 		return nil
 	}})
 	if err != nil {
 		return summary.Quality{}, fmt.Errorf("cleanse %s: read staged customers: %w", src, err)
 	}
-	shared := cleansing.FindSharedIdentifiers(accepted)
-	qb.AddShared(shared)
-	for i := range accepted {
-		if issues := shared[accepted[i].Key()]; len(issues) > 0 {
-			markShared(&accepted[i], issues)
-		}
-	}
+	accepted, quality := sr.Finish()
 	for start := 0; start < len(accepted); start += writeBatch {
 		end := min(start+writeBatch, len(accepted))
 		if err := a.Store.Upsert(ctx, run, record.Batch{Customers: accepted[start:end]}); err != nil {
@@ -105,21 +89,7 @@ func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanse
 	if err := a.quarantine(ctx, quarantine); err != nil {
 		return summary.Quality{}, fmt.Errorf("cleanse %s: %w", src, err)
 	}
-	return qualitySummary(qb.Report()), nil
-}
-
-func markShared(c *record.Customer, issues []cleansing.Issue) {
-	if c.Attributes == nil {
-		c.Attributes = map[string]string{}
-	}
-	v := c.Attributes[identity.SharedIdentifiersAttribute]
-	for _, is := range issues {
-		if v != "" {
-			v += ","
-		}
-		v += is.Field
-	}
-	c.Attributes[identity.SharedIdentifiersAttribute] = v
+	return qualitySummary(quality), nil
 }
 
 func (a *Activities) cleanseOrders(ctx context.Context, cl *cleansing.Cleanser, run, src string, counts *summary.OrderCounts) error {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/cdpflow/cdpflow/config"
 	"github.com/cdpflow/cdpflow/engine"
+	"github.com/cdpflow/cdpflow/profiles"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/sandbox"
 	"github.com/cdpflow/cdpflow/store"
@@ -190,7 +191,7 @@ func TestCustomerRefresh_EndToEnd(t *testing.T) {
 			}
 		}
 		require.NotEmpty(t, pid, "some profile merges three records")
-		ex, err := engine.ExplainProfile(ctx, s.rt.Store, pid)
+		ex, err := profiles.Explain(ctx, s.rt.Store, pid)
 		require.NoError(t, err)
 		require.Len(t, ex.Links, len(members[pid]))
 		assert.Contains(t, ex.Text(), pid)
@@ -201,7 +202,7 @@ func TestCustomerRefresh_EndToEnd(t *testing.T) {
 		assert.True(t, rules["anchor"], "one member anchors the profile")
 
 		victim := members[pid][len(members[pid])-1]
-		newID, err := engine.Unmerge(ctx, s.rt.Store, pid, victim)
+		newID, err := profiles.Unmerge(ctx, s.rt.Store, s.rt.Config.Identity, pid, victim)
 		require.NoError(t, err)
 		after := s.refresh(t, "refresh-e2e-3")
 		assert.Equal(t, summary.StatusCompleted, after.Status)

@@ -113,11 +113,11 @@ func benchmarkResolve(b *testing.B, n int) {
 	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(residentPeak())/(1<<20), "peak-rss-MB")
-	m := evaluatePairs(res.Links, func(k record.RecordKey) string { return strconv.Itoa(g.person[k]) })
-	b.ReportMetric(m.f1(), "F1")
+	m := EvaluatePairs(res.Links, func(k record.RecordKey) string { return strconv.Itoa(g.person[k]) })
+	b.ReportMetric(m.F1(), "F1")
 	b.Logf("n=%d profiles=%d compared=%d matched=%d exact=%d refused=%d split=%d precision=%.4f recall=%.4f F1=%.4f rules=%v",
 		n, res.Stats.Profiles, res.Stats.PairsCompared, res.Stats.PairsMatched, res.Stats.ExactLinks,
-		res.Stats.LinksRefused, res.Stats.ClustersSplit, m.precision(), m.recall(), m.f1(), res.Stats.BlockingRules)
+		res.Stats.LinksRefused, res.Stats.ClustersSplit, m.Precision(), m.Recall(), m.F1(), res.Stats.BlockingRules)
 	for _, p := range res.Stats.Phases {
 		b.Logf("  %-9s %v", p.Name, p.Duration.Round(time.Millisecond))
 	}

@@ -4,29 +4,15 @@
 package identity
 
 import (
-	"strings"
+	"slices"
 
 	"github.com/cdpflow/cdpflow/record"
 )
 
-// SharedIdentifiersAttribute is the attribute in which the cleanse stage lists, comma-separated,
-// the exact fields a record shares with a different person of its own source (a household
-// mailbox, a shop's phone). Such a value does not link the record deterministically; the record
-// can still match on its other fields.
-const SharedIdentifiersAttribute = "cdpflow.shared_identifiers"
-
-// sharedOn reports whether the record's value of path is flagged as shared.
-func sharedOn(c *record.Customer, path string) bool {
-	v := c.Attributes[SharedIdentifiersAttribute]
-	for v != "" {
-		var f string
-		f, v, _ = strings.Cut(v, ",")
-		if f == path {
-			return true
-		}
-	}
-	return false
-}
+// sharedOn reports whether the record's value of path is shared with a different person of its
+// source (record.Customer.Shared, set by cleansing). Such a value does not link the record
+// deterministically; the record can still match on its other fields.
+func sharedOn(c *record.Customer, path string) bool { return slices.Contains(c.Shared, path) }
 
 // Edge strengths: links kept from earlier runs first, then strong identifiers, then matches
 // by their weight (which is far below these bases).

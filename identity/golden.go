@@ -261,31 +261,14 @@ func (s *survivor) golden(id string, members []*record.Customer) (record.Custome
 			lin.attrs = append(lin.attrs, FieldSource{path, members[i].Key()})
 		}
 	}
-	// Consent: per channel, the most recently updated statement.
-	consentFrom := map[record.Channel]record.RecordKey{}
-	for _, m := range members {
-		for ch, c := range m.Consent {
-			cur, ok := g.Consent[ch]
-			if !ok || c.UpdatedAt.After(cur.UpdatedAt) {
-				if g.Consent == nil {
-					g.Consent = map[record.Channel]record.Consent{}
-				}
-				g.Consent[ch] = c
-				consentFrom[ch] = m.Key()
-			}
-		}
-	}
-	for ch, k := range consentFrom {
-		lin.consent = append(lin.consent, FieldSource{"consent." + string(ch), k})
-	}
-	sortLineage(lin.consent)
+	g.Consent, lin.consent = survivingConsent(members)
 	return g, lin.list(&g)
 }
 
 // singleGolden is the golden record of a one-record profile: the record itself.
 func singleGolden(id string, m *record.Customer) (record.Customer, []FieldSource) {
 	g := *m
-	g.Source, g.SourceID, g.Deleted = "identity", id, false
+	g.Source, g.SourceID, g.Deleted, g.Shared = "identity", id, false, nil
 	key := m.Key()
 	lin := lineage{address: key, addr: true}
 	for fi, path := range scalarFields {

@@ -15,7 +15,7 @@ func cust(t testing.TB, source, id string, kv ...string) record.Customer {
 	t.Helper()
 	c := record.Customer{Source: source, SourceID: id, UpdatedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 	for i := 0; i+1 < len(kv); i += 2 {
-		require.NoError(t, SetFieldValue(&c, kv[i], kv[i+1]))
+		require.NoError(t, c.SetField(kv[i], kv[i+1]))
 	}
 	return c
 }

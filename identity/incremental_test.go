@@ -46,10 +46,10 @@ func TestResolveIncremental(t *testing.T) {
 			return func(k record.RecordKey) string { return p[k] }
 		}
 		// Pairwise agreement of the two clusterings (full run as the truth).
-		m := evaluatePairs(inc.Links, byProfile(full))
-		assert.GreaterOrEqual(t, m.f1(), 0.99, "precision %.4f recall %.4f", m.precision(), m.recall())
-		truth := evaluatePairs(inc.Links, func(k record.RecordKey) string { return strconv.Itoa(g.person[k]) })
-		assert.GreaterOrEqual(t, truth.f1(), 0.97)
+		m := EvaluatePairs(inc.Links, byProfile(full))
+		assert.GreaterOrEqual(t, m.F1(), 0.99, "precision %.4f recall %.4f", m.Precision(), m.Recall())
+		truth := EvaluatePairs(inc.Links, func(k record.RecordKey) string { return strconv.Itoa(g.person[k]) })
+		assert.GreaterOrEqual(t, truth.F1(), 0.97)
 	})
 	t.Run("the new duplicate joins its existing profile", func(t *testing.T) {
 		p := profileOf(inc)

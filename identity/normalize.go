@@ -5,6 +5,8 @@ package identity
 import (
 	"strings"
 	"unicode"
+
+	"github.com/cdpflow/cdpflow/cleansing"
 )
 
 // NormalizeText trims s, lowercases it and collapses runs of whitespace into one space.
@@ -105,13 +107,18 @@ func allDigits(s string) bool {
 	return len(s) > 0
 }
 
-// normalizeField applies the normalization suited to the field at path.
+// normalizeField applies the normalization suited to the field at path. Emails are compared by
+// their matching key (cleansing.EmailMatchKey: one Gmail mailbox whatever its dots and +tags).
 func normalizeField(path, v string) string {
 	switch path {
 	case FieldBirthDate:
 		return NormalizeDate(v)
 	case FieldPhone:
 		return normalizePhone(v)
+	case FieldEmail:
+		if k := cleansing.EmailMatchKey(v); k != "" {
+			return k
+		}
 	}
 	return NormalizeText(v)
 }

@@ -25,8 +25,8 @@ func TestResolve_SharedIdentifiers(t *testing.T) {
 	})
 	t.Run("a flagged shared email does not link deterministically", func(t *testing.T) {
 		m, s := mother, son
-		m.Attributes = map[string]string{SharedIdentifiersAttribute: "email"}
-		s.Attributes = map[string]string{SharedIdentifiersAttribute: "email,phone"}
+		m.Shared = []string{"email"}
+		s.Shared = []string{"email", "phone"}
 		res, err := Resolve(context.Background(), DefaultConfig(), []record.Customer{m, s, again}, State{})
 		require.NoError(t, err)
 		p := profileOf(res)

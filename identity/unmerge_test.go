@@ -25,7 +25,7 @@ func TestUnmerge(t *testing.T) {
 		id := res1.Profiles[0].ID
 		state := res1.NextState(State{})
 
-		newID, err := Unmerge(&state, id, key("shop", "b"))
+		newID, err := unmergeState(&state, id, key("shop", "b"))
 		require.NoError(t, err)
 		assert.NotEqual(t, id, newID)
 		require.Len(t, state.Splits, 1)
@@ -58,16 +58,52 @@ func TestUnmerge(t *testing.T) {
 		res := mustResolve(t, cfg, base(t), State{})
 		state := res.NextState(State{})
 		id := res.Profiles[0].ID
-		_, err := Unmerge(&state, id, key("crm", "zzz"))
+		_, err := unmergeState(&state, id, key("crm", "zzz"))
 		assert.ErrorContains(t, err, "not in that profile")
-		_, err = Unmerge(&state, "p_nope", key("crm", "a"))
+		_, err = unmergeState(&state, "p_nope", key("crm", "a"))
 		assert.ErrorContains(t, err, "not in that profile")
 
 		single := mustResolve(t, cfg, []record.Customer{cust(t, "crm", "solo", "email", "s@x.com")}, State{})
 		st := single.NextState(State{})
-		_, err = Unmerge(&st, single.Profiles[0].ID, key("crm", "solo"))
+		_, err = unmergeState(&st, single.Profiles[0].ID, key("crm", "solo"))
 		assert.ErrorContains(t, err, "only member")
 	})
+}
+
+// unmergeState applies an unmerge to a state the way the store does: the split is kept and the
+// record's link re-pointed at its new profile.
+func unmergeState(state *State, profileID string, rec record.RecordKey) (string, error) {
+	var members []record.RecordKey
+	used := map[string]bool{}
+	for _, l := range state.Links {
+		used[l.Profile] = true
+		if l.Profile == profileID {
+			members = append(members, l.Record)
+		}
+	}
+	split, err := Unmerge(profileID, members, rec, func(id string) bool { return used[id] })
+	if err != nil {
+		return "", err
+	}
+	for i := range state.Links {
+		if state.Links[i].Record == rec {
+			state.Links[i].Profile = split.NewProfile
+		}
+	}
+	state.Splits = append(state.Splits, split)
+	return split.NewProfile, nil
+}
+
+func TestBuildProfile_IsWhatResolutionBuilds(t *testing.T) {
+	cfg := DefaultConfig()
+	in := []record.Customer{
+		cust(t, "crm", "a", "email", "e1@x.com", "first_name", "ann"),
+		cust(t, "shop", "b", "email", "e1@x.com", "last_name", "lee"),
+	}
+	res := mustResolve(t, cfg, in, State{})
+	require.Len(t, res.Profiles, 1)
+	got := BuildProfile(cfg, res.Profiles[0].ID, in)
+	assert.Equal(t, res.Profiles[0], got)
 }
 
 func firstKey(m map[string]int) string {

@@ -39,6 +39,10 @@ type Customer struct {
 	Attributes map[string]string `json:"attributes,omitempty"`
 	// Deleted is true when the vendor reports the record as deleted/archived.
 	Deleted bool `json:"deleted,omitempty"`
+	// Shared lists the identifier fields ("email", "phone") this record shares with a different
+	// person of its own source (a household mailbox, a shop's phone), as cleansing found them.
+	// Identity resolution does not link deterministically on them.
+	Shared []string `json:"shared,omitempty"`
 }
 
 // Key is the record's identity across runs: source name and source id.

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/cdpflow/cdpflow/engine"
+	"github.com/cdpflow/cdpflow/profiles"
 	"github.com/cdpflow/cdpflow/record"
 )
 
@@ -42,7 +42,7 @@ func runExplain(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ex, err := engine.ExplainProfile(ctx, st, fs.Arg(0))
+	ex, err := profiles.Explain(ctx, st, fs.Arg(0))
 	if err != nil {
 		return err
 	}

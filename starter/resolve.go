@@ -7,7 +7,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/cdpflow/cdpflow/identity"
+	"github.com/cdpflow/cdpflow/connectors/csvfile"
+	"github.com/cdpflow/cdpflow/profiles"
 )
 
 func init() {
@@ -16,13 +17,17 @@ func init() {
 		usage: `Usage: starter resolve --input FILE.csv --mapping MAPPING.yaml --output clusters.csv
 
 Runs the engine's identity resolution on a CSV file and writes one row per input record:
-record_id,profile_id. The mapping file holds id: (the id column), fields: (canonical field: column,
-e.g. first_name: given_name, address.postcode: postcode, attributes.x: x) and an optional identity:
-block that overrides the configuration's identity block. Weights are estimated from the file itself.
+record_id,profile_id. The file is read with the csv source's mapping and cleansed exactly as a
+refresh cleanses it (placeholder emails and phones dropped, phones to E.164, Gmail variants
+matched as one mailbox), so a file and a refresh link the same records. Records without an email
+or a phone are kept and compared on their other fields. The mapping file holds id: (the id
+column), fields: (canonical field: column, e.g. first_name: given_name, address.postcode:
+postcode, attributes.x: x) and an optional identity: block that overrides the configuration's
+identity block. Weights are estimated from the file itself.
 
 Examples:
   starter resolve --input people.csv --mapping people.mapping.yaml --output clusters.csv
-  starter resolve --input ../shared/data/febrl/dataset2.csv --mapping identity/testdata/febrl.mapping.yaml --output /tmp/febrl.csv`,
+  starter resolve --input ../shared/data/febrl/dataset2.csv --mapping profiles/testdata/febrl.mapping.yaml --output /tmp/febrl.csv`,
 		run: runResolve,
 	})
 }
@@ -43,18 +48,22 @@ func runResolve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := identity.LoadMapping(*mappingPath)
+	m, err := csvfile.LoadMapping(*mappingPath)
 	if err != nil {
 		return usageError("--mapping %s: %v", *mappingPath, err)
 	}
 	if err := m.Config(cfg.Identity).Validate(); err != nil {
 		return usageError("--mapping %s: %v", *mappingPath, err)
 	}
-	f, err := os.Open(*input)
-	if err != nil {
+	if _, err := os.Stat(*input); err != nil {
 		return usageError("--input: %v", err)
 	}
-	defer f.Close()
+	start := time.Now()
+	fr, err := profiles.ResolveFile(ctx, profiles.FileRequest{Input: *input, Mapping: m, Identity: cfg.Identity, Cleanse: cfg.Cleanse.Options()})
+	if err != nil {
+		return fmt.Errorf("resolve %s: %w", *input, err)
+	}
+	res := fr.Result
 	out := os.Stdout
 	if *output != "-" {
 		if out, err = os.Create(*output); err != nil {
@@ -62,10 +71,11 @@ func runResolve(ctx context.Context, args []string) error {
 		}
 		defer out.Close()
 	}
-	start := time.Now()
-	res, err := identity.ResolveCSV(ctx, cfg.Identity, m, f, out)
-	if err != nil {
-		return fmt.Errorf("resolve %s: %w", *input, err)
+	if err := profiles.WriteClusters(out, res); err != nil {
+		return err
+	}
+	for _, q := range fr.Quarantined {
+		log.Warn("row not resolved", "record", q.Record.Key().String(), "reason", q.Reason())
 	}
 	log.Info("resolved", "records", res.Stats.Records, "profiles", len(res.Profiles), "pairs_compared", res.Stats.PairsCompared,
 		"took", time.Since(start).Round(time.Millisecond), "output", *output)

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/cdpflow/cdpflow/engine"
+	"github.com/cdpflow/cdpflow/profiles"
 )
 
 func init() {
@@ -40,12 +40,12 @@ func runUnmerge(ctx context.Context, args []string) error {
 	if err != nil {
 		return usageError("--record: %v", err)
 	}
-	st, _, err := c.openStore(ctx)
+	st, cfg, err := c.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	newID, err := engine.Unmerge(ctx, st, fs.Arg(0), rec)
+	newID, err := profiles.Unmerge(ctx, st, cfg.Identity, fs.Arg(0), rec)
 	if err != nil {
 		return err
 	}

@@ -60,6 +60,8 @@ type Records interface {
 	Upsert(ctx context.Context, run string, b record.Batch) error
 	// ScanRecords visits clean records, kind by kind (the visitor's), each ordered by (source, id).
 	ScanRecords(ctx context.Context, v record.Visitor) error
+	// GetCustomers reads clean customers by key; keys that do not exist are absent from the map.
+	GetCustomers(ctx context.Context, keys []record.RecordKey) (map[record.RecordKey]record.Customer, error)
 	// ChangedCustomers lists the keys of clean customers written by run (for incremental resolution).
 	ChangedCustomers(ctx context.Context, run string) ([]record.RecordKey, error)
 	CountCustomers(ctx context.Context) (int, error)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/connectors/csvfile"
+	"github.com/cdpflow/cdpflow/identity"
 	"github.com/cdpflow/cdpflow/record"
 )
 
@@ -148,7 +149,8 @@ func TestLoadMapping(t *testing.T) {
 	assert.Equal(t, "given_name", m.Fields["first_name"])
 	assert.Equal(t, "postcode", m.Fields["address.postcode"])
 	assert.Equal(t, "tier", m.Fields["attributes.tier"])
-	assert.Contains(t, m.Identity, "match", "the identity block is kept for whoever reads it")
+	require.NotNil(t, m.Identity, "the identity block applies when the file is resolved on its own")
+	assert.Equal(t, 0.9, m.Config(identity.DefaultConfig()).Threshold)
 
 	t.Run("the mapping's source names the records when the config does not", func(t *testing.T) {
 		src, err := csvfile.New(csvfile.Config{Path: "testdata/semicolon.csv", Mapping: &csvfile.Mapping{Source: "eu_export", ID: "id", Fields: map[string]string{"email": "mail"}}})
@@ -417,4 +419,13 @@ func TestSource_BadRows(t *testing.T) {
 		assert.ErrorContains(t, err, "unsupported kind")
 		assert.Equal(t, []record.Kind{record.KindCustomer}, src.Kinds())
 	})
+}
+
+func TestParseMapping_UnknownKeysAreErrors(t *testing.T) {
+	_, err := csvfile.ParseMapping([]byte("id: id\nfields:\n  email: email\nidentiy:\n  exact: [email]\n"))
+	require.ErrorContains(t, err, "identiy")
+	_, err = csvfile.ParseMapping([]byte("id: id\nfields:\n  email: email\nidentity:\n  match: [[email]]\n"))
+	require.ErrorContains(t, err, "match")
+	_, err = csvfile.ParseMapping([]byte("id: id\nfields:\n  shoe_size: size\n"))
+	require.ErrorContains(t, err, "fields.shoe_size: unknown canonical field")
 }

@@ -1,10 +1,13 @@
-// This file holds the column mapping: loading it from YAML and setting canonical fields by path.
+// This file holds the column mapping: loading it from YAML (unknown keys are errors) and setting
+// canonical fields by path.
 package csvfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,10 +15,12 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/cdpflow/cdpflow/identity"
 	"github.com/cdpflow/cdpflow/record"
 )
 
-// Mapping says which CSV column feeds which canonical field. In YAML:
+// Mapping says which CSV column feeds which canonical field. The csv source and the offline
+// `starter resolve` command read files through the same mapping. In YAML:
 //
 //	id: customer_id            # the column holding the record's id
 //	source: crm_export         # optional: the source name when the config gives none
@@ -25,12 +30,14 @@ import (
 //	  address.postcode: postcode
 //	  consent.email: newsletter
 //	  attributes.tier: loyalty_tier
-//	identity: {...}            # identity-resolution settings, not read by this connector
+//	identity: {...}            # optional: keys of the identity block that apply to this file
+//
+// Unknown keys are errors.
 type Mapping struct {
-	ID       string            `yaml:"id"`
-	Source   string            `yaml:"source"`
-	Fields   map[string]string `yaml:"fields"`
-	Identity map[string]any    `yaml:"identity"`
+	ID       string                   `yaml:"id"`
+	Source   string                   `yaml:"source,omitempty"`
+	Fields   map[string]string        `yaml:"fields"`
+	Identity *identity.ConfigOverride `yaml:"identity,omitempty"`
 }
 
 // LoadMapping reads and validates a mapping file.
@@ -39,33 +46,56 @@ func LoadMapping(path string) (Mapping, error) {
 	if err != nil {
 		return Mapping{}, fmt.Errorf("mapping: %w", err)
 	}
-	var m Mapping
-	if err := yaml.Unmarshal(data, &m); err != nil {
-		return Mapping{}, fmt.Errorf("mapping %s: %w", path, err)
-	}
-	if err := m.Validate(); err != nil {
+	m, err := ParseMapping(data)
+	if err != nil {
 		return Mapping{}, fmt.Errorf("mapping %s: %w", path, err)
 	}
 	return m, nil
 }
 
-// Validate checks that the id column is named and every field key is a canonical field path.
+// ParseMapping parses and validates a mapping; unknown keys are errors.
+func ParseMapping(data []byte) (Mapping, error) {
+	var m Mapping
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&m); err != nil {
+		return Mapping{}, fmt.Errorf("parsing YAML: %w (keys: id, source, fields, identity)", err)
+	}
+	return m, m.Validate()
+}
+
+// Validate checks the id column, every field path, and the identity block against the default
+// identity configuration; every problem is reported, each naming its key.
 func (m Mapping) Validate() error {
+	var errs []error
 	if strings.TrimSpace(m.ID) == "" {
-		return errors.New("id: name the column holding each record's id")
+		errs = append(errs, errors.New("id: name the column holding each record's id, e.g. id: customer_id"))
 	}
 	if len(m.Fields) == 0 {
-		return errors.New("fields: map at least one canonical field to a column")
+		errs = append(errs, errors.New("fields: map at least one canonical field to a column, e.g. first_name: given_name"))
 	}
 	for _, key := range m.keys() {
 		if err := checkPath(key); err != nil {
-			return fmt.Errorf("fields.%s: %w", key, err)
+			errs = append(errs, fmt.Errorf("fields.%s: %w", key, err))
 		}
 		if strings.TrimSpace(m.Fields[key]) == "" {
-			return fmt.Errorf("fields.%s: no column named", key)
+			errs = append(errs, fmt.Errorf("fields.%s: no column named", key))
 		}
 	}
-	return nil
+	if m.Identity != nil {
+		if err := m.Config(identity.DefaultConfig()).Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Config applies the mapping's identity block (if any) to base.
+func (m Mapping) Config(base identity.Config) identity.Config {
+	if m.Identity == nil {
+		return base
+	}
+	return m.Identity.Apply(base)
 }
 
 // keys returns the field paths in a stable order.
@@ -78,31 +108,24 @@ func (m Mapping) keys() []string {
 	return keys
 }
 
-// scalarPaths are the canonical field paths besides attributes.<name> and consent.<channel>.
-var scalarPaths = []string{
-	"email", "phone", "title", "first_name", "last_name", "suffix", "birth_date", "gender",
-	"created_at", "updated_at", "deleted",
-	"address.line1", "address.line2", "address.city", "address.region", "address.postcode", "address.country",
-}
+// inputPaths are the paths a file may map besides the record's string fields and attributes.
+var inputPaths = []string{"created_at", "updated_at", "deleted", "consent.email", "consent.sms"}
 
 // FieldPaths lists the valid canonical field paths, for messages and docs.
 func FieldPaths() []string {
-	return append(append([]string{}, scalarPaths...), "consent.email", "consent.sms", "attributes.<name>")
+	return append(append(slices.Clone(record.Fields), inputPaths...), "attributes.<name>")
 }
 
 func checkPath(path string) error {
-	for _, p := range scalarPaths {
-		if path == p {
-			return nil
-		}
-	}
 	switch {
-	case path == "consent.email", path == "consent.sms":
+	case slices.Contains(inputPaths, path):
 		return nil
-	case strings.HasPrefix(path, "attributes."):
-		if strings.TrimSpace(strings.TrimPrefix(path, "attributes.")) == "" {
+	case strings.HasPrefix(path, record.AttributesPrefix):
+		if strings.TrimSpace(strings.TrimPrefix(path, record.AttributesPrefix)) == "" {
 			return errors.New("attributes needs a name: attributes.<name>")
 		}
+		return nil
+	case record.ValidField(path):
 		return nil
 	}
 	return fmt.Errorf("unknown canonical field; valid fields are %s", strings.Join(FieldPaths(), ", "))
@@ -126,34 +149,6 @@ func Set(c *record.Customer, path, value string) error {
 		return nil
 	}
 	switch path {
-	case "email":
-		c.Email = value
-	case "phone":
-		c.Phone = value
-	case "title":
-		c.Title = value
-	case "first_name":
-		c.FirstName = value
-	case "last_name":
-		c.LastName = value
-	case "suffix":
-		c.Suffix = value
-	case "birth_date":
-		c.BirthDate = value
-	case "gender":
-		c.Gender = value
-	case "address.line1":
-		c.Address.Line1 = value
-	case "address.line2":
-		c.Address.Line2 = value
-	case "address.city":
-		c.Address.City = value
-	case "address.region":
-		c.Address.Region = value
-	case "address.postcode":
-		c.Address.Postcode = value
-	case "address.country":
-		c.Address.Country = value
 	case "created_at", "updated_at":
 		t, err := parseTime(value)
 		if err != nil {
@@ -182,11 +177,8 @@ func Set(c *record.Customer, path, value string) error {
 		cons := c.Consent[ch]
 		cons.State = state
 		c.Consent[ch] = cons
-	default: // attributes.<name>
-		if c.Attributes == nil {
-			c.Attributes = map[string]string{}
-		}
-		c.Attributes[strings.TrimPrefix(path, "attributes.")] = value
+	default:
+		return c.SetField(path, value)
 	}
 	return nil
 }

@@ -99,6 +99,9 @@ func New(cfg Config) (*Source, error) {
 	return s, nil
 }
 
+// Name is the source name records carry.
+func (s *Source) Name() string { return s.cfg.Name }
+
 // Kinds lists customers.
 func (s *Source) Kinds() []record.Kind { return []record.Kind{record.KindCustomer} }
 

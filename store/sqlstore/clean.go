@@ -96,6 +96,37 @@ func (s *Store) ScanRecords(ctx context.Context, v record.Visitor) error {
 	return nil
 }
 
+// GetCustomers reads clean customers by key, in statements under the dialect's parameter limit.
+func (s *Store) GetCustomers(ctx context.Context, keys []record.RecordKey) (map[record.RecordKey]record.Customer, error) {
+	out := make(map[record.RecordKey]record.Customer, len(keys))
+	per := s.rowsPerStatement(2)
+	for start := 0; start < len(keys); start += per {
+		chunk := keys[start:min(start+per, len(keys))]
+		args := make([]any, 0, 2*len(chunk))
+		for _, k := range chunk {
+			args = append(args, k.Source, k.ID)
+		}
+		rows, err := s.query(ctx, s.r, `SELECT source, id, data FROM customers WHERE `+inList([]string{"source", "id"}, len(chunk)), args...)
+		if err != nil {
+			return nil, fmt.Errorf("get customers: %w", err)
+		}
+		for rows.Next() {
+			c, _, err := decodeKeyed[record.Customer](rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("get customers: %w", err)
+			}
+			out[c.Key()] = c
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("get customers: %w", err)
+		}
+	}
+	return out, nil
+}
+
 // ChangedCustomers lists the keys of clean customers last written by run, by (source, id).
 func (s *Store) ChangedCustomers(ctx context.Context, run string) ([]record.RecordKey, error) {
 	rows, err := s.query(ctx, s.r, `SELECT source, id FROM customers WHERE last_run = ? ORDER BY source, id`, run)

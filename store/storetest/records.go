@@ -133,6 +133,13 @@ func testClean(t *testing.T, s store.Store) {
 		require.NoError(t, err)
 		require.Equal(t, 3, n)
 	})
+	t.Run("GetCustomersByKey", func(t *testing.T) {
+		got, err := s.GetCustomers(ctx, []record.RecordKey{{Source: "crm", ID: "b"}, {Source: "shop", ID: "x"}, {Source: "crm", ID: "nope"}})
+		require.NoError(t, err)
+		require.Len(t, got, 2, "missing keys are absent")
+		require.Equal(t, "b-new@x.io", got[record.RecordKey{Source: "crm", ID: "b"}].Email)
+		require.Equal(t, "x@x.io", got[record.RecordKey{Source: "shop", ID: "x"}].Email)
+	})
 	t.Run("ChangedCustomers", func(t *testing.T) {
 		keys, err := s.ChangedCustomers(ctx, "run1")
 		require.NoError(t, err)

@@ -1,0 +1,52 @@
+// source.go holds SourceRun: cleansing one source's customers as a whole. Every record goes
+// through Cleanser.Customer; once all are in, the identifiers two different persons of the source
+// share are marked on the accepted records (record.Customer.Shared) and the quality report is
+// complete. The Cleanse activity and the offline `starter resolve` command both cleanse this way,
+// so they keep and link exactly the same records.
+package cleansing
+
+import (
+	"slices"
+
+	"github.com/cdpflow/cdpflow/record"
+)
+
+// SourceRun cleanses the customers of one source. It is not safe for concurrent use.
+type SourceRun struct {
+	cl       *Cleanser
+	quality  *QualityBuilder
+	accepted []record.Customer
+}
+
+// Source starts cleansing the customers of source.
+func (c *Cleanser) Source(source string) *SourceRun {
+	return &SourceRun{cl: c, quality: NewQualityBuilder(source)}
+}
+
+// Add cleanses one record. An accepted record is kept until Finish; a quarantined one is only
+// reported in the result (the caller stores it with its reasons).
+func (s *SourceRun) Add(in record.Customer) Result {
+	r := s.cl.Customer(in)
+	s.quality.Add(r)
+	if !r.Quarantined {
+		s.accepted = append(s.accepted, r.Record)
+	}
+	return r
+}
+
+// Finish marks shared identifiers on the accepted records and returns them, in the order they
+// were added, with the source's quality report.
+func (s *SourceRun) Finish() ([]record.Customer, Quality) {
+	shared := FindSharedIdentifiers(s.accepted)
+	s.quality.AddShared(shared)
+	for i := range s.accepted {
+		for _, is := range shared[s.accepted[i].Key()] {
+			if !slices.Contains(s.accepted[i].Shared, is.Field) {
+				s.accepted[i].Shared = append(s.accepted[i].Shared, is.Field)
+			}
+		}
+	}
+	out := s.accepted
+	s.accepted = nil
+	return out, s.quality.Report()
+}

@@ -1,0 +1,175 @@
+// codec.go holds the one codec between identity's types and the store's rows: the identity state
+// (links, splits, model), profiles with their lineage, links with their evidence, and merges; and
+// save, which writes a resolution as the difference between the state it started from and the
+// state it leaves (identity.Result.NextState).
+package profiles
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cdpflow/cdpflow/identity"
+	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/store"
+)
+
+// LoadState reads what earlier runs decided: links from the links table, unmerge decisions and
+// the model from meta.
+func LoadState(ctx context.Context, st Store) (identity.State, error) {
+	var s identity.State
+	if err := st.ScanLinks(ctx, func(l store.Link) error {
+		s.Links = append(s.Links, identity.PriorLink{Record: l.Record, Profile: l.ProfileID})
+		return nil
+	}); err != nil {
+		return s, fmt.Errorf("load identity state: read links: %w", err)
+	}
+	if err := getMeta(ctx, st, metaSplits, &s.Splits); err != nil {
+		return s, err
+	}
+	var m identity.Model
+	if err := getMeta(ctx, st, metaModel, &m); err != nil {
+		return s, err
+	}
+	if len(m.Fields) > 0 {
+		s.Model = &m
+	}
+	return s, nil
+}
+
+func getMeta(ctx context.Context, st store.Meta, key string, out any) error {
+	data, err := st.GetMeta(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", key, err)
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("decode %s: %w", key, err)
+	}
+	return nil
+}
+
+func setMeta(ctx context.Context, st store.Meta, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	if err := st.SetMeta(ctx, key, data); err != nil {
+		return fmt.Errorf("store %s: %w", key, err)
+	}
+	return nil
+}
+
+// encodeProfile is a profile's row; its member count is derived from its members.
+func encodeProfile(p identity.Profile, run string) (store.Profile, error) {
+	lineage, err := json.Marshal(p.Lineage)
+	if err != nil {
+		return store.Profile{}, fmt.Errorf("encode lineage of %s: %w", p.ID, err)
+	}
+	return store.Profile{ID: p.ID, Golden: p.Golden, Lineage: lineage, Members: len(p.Members), Run: run}, nil
+}
+
+// decodeProfile rebuilds a profile from its row and its links' records.
+func decodeProfile(row store.Profile, links []store.Link) (identity.Profile, error) {
+	p := identity.Profile{ID: row.ID, Golden: row.Golden}
+	if len(row.Lineage) > 0 {
+		if err := json.Unmarshal(row.Lineage, &p.Lineage); err != nil {
+			return p, fmt.Errorf("decode lineage of %s: %w", row.ID, err)
+		}
+	}
+	for _, l := range links {
+		p.Members = append(p.Members, l.Record)
+	}
+	return p, nil
+}
+
+func encodeLink(l identity.Link, run string) (store.Link, error) {
+	ev, err := json.Marshal(l.Evidence)
+	if err != nil {
+		return store.Link{}, fmt.Errorf("encode evidence of %s: %w", l.Record, err)
+	}
+	return store.Link{Record: l.Record, ProfileID: l.Profile, Evidence: ev, Run: run}, nil
+}
+
+func decodeLink(l store.Link) (identity.Link, error) {
+	il := identity.Link{Record: l.Record, Profile: l.ProfileID}
+	if len(l.Evidence) > 0 {
+		if err := json.Unmarshal(l.Evidence, &il.Evidence); err != nil {
+			return il, fmt.Errorf("decode evidence of %s: %w", l.Record, err)
+		}
+	}
+	return il, nil
+}
+
+func encodeMerge(m identity.Merge, run string, at time.Time) (store.Merge, error) {
+	reason, err := json.Marshal(m) // the whole merge: the joining record and its evidence
+	if err != nil {
+		return store.Merge{}, fmt.Errorf("encode merge %s -> %s: %w", m.From, m.Into, err)
+	}
+	return store.Merge{Run: run, From: m.From, Into: m.Into, Reason: string(reason), At: at}, nil
+}
+
+func decodeMerge(m store.Merge) identity.Merge {
+	var im identity.Merge
+	if json.Unmarshal([]byte(m.Reason), &im) != nil {
+		im = identity.Merge{From: m.From, Into: m.Into}
+	}
+	return im
+}
+
+// save writes a resolution: every profile of the result, the links that changed between prev and
+// the state the result leaves, the profiles and links that are gone, the merges, and the model.
+func save(ctx context.Context, st Store, run string, prev identity.State, res identity.Result, at time.Time) error {
+	next := res.NextState(prev)
+	w := store.IdentityWrite{Run: run}
+	keep := make(map[string]bool, len(res.Profiles))
+	for _, p := range res.Profiles {
+		keep[p.ID] = true
+		row, err := encodeProfile(p, run)
+		if err != nil {
+			return err
+		}
+		w.Profiles = append(w.Profiles, row)
+	}
+	before := make(map[record.RecordKey]string, len(prev.Links))
+	gone := map[string]bool{}
+	for _, l := range prev.Links {
+		before[l.Record] = l.Profile
+		if !keep[l.Profile] && !gone[l.Profile] {
+			gone[l.Profile] = true
+			w.DeleteProfiles = append(w.DeleteProfiles, l.Profile)
+		}
+	}
+	linked := make(map[record.RecordKey]bool, len(next.Links))
+	for i, l := range res.Links {
+		linked[l.Record] = true
+		if l.Evidence.Rule == identity.EvidencePrior && before[l.Record] == next.Links[i].Profile {
+			continue // unchanged: keep the evidence stored when the link was made
+		}
+		row, err := encodeLink(l, run)
+		if err != nil {
+			return err
+		}
+		w.Links = append(w.Links, row)
+	}
+	for _, l := range prev.Links {
+		if !linked[l.Record] { // deleted records leave their profile
+			w.DeleteLinks = append(w.DeleteLinks, l.Record)
+		}
+	}
+	for _, m := range res.Merges {
+		row, err := encodeMerge(m, run, at)
+		if err != nil {
+			return err
+		}
+		w.Merges = append(w.Merges, row)
+	}
+	if err := st.WriteIdentity(ctx, w); err != nil {
+		return fmt.Errorf("store profiles: %w", err)
+	}
+	return setMeta(ctx, st, metaModel, next.Model)
+}
