@@ -9,7 +9,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/cdpflow/cdpflow/connectors/httpx"
+	"github.com/cdpflow/cdpflow/connectors"
 )
 
 // Application error types, visible in Temporal UI and usable in NonRetryableErrorTypes.
@@ -45,19 +45,19 @@ func classify(err error) error {
 	if errors.As(err, &ae) {
 		return err
 	}
-	he, ok := httpx.AsError(err)
+	ce, ok := connectors.AsError(err)
 	if !ok {
 		return err
 	}
 	switch {
-	case !he.Retryable():
+	case !ce.Retryable():
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeVendorRejected, nil)
-	case he.Throttled:
+	case ce.RateLimited():
 		return temporal.NewApplicationErrorWithOptions(err.Error(), ErrTypeVendorThrottled,
-			temporal.ApplicationErrorOptions{NextRetryDelay: he.RetryAfter})
+			temporal.ApplicationErrorOptions{NextRetryDelay: ce.Delay()})
 	default:
 		return temporal.NewApplicationErrorWithOptions(err.Error(), ErrTypeVendorDown,
-			temporal.ApplicationErrorOptions{NextRetryDelay: he.RetryAfter})
+			temporal.ApplicationErrorOptions{NextRetryDelay: ce.Delay()})
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/cdpflow/cdpflow/connectors"
-	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/store"
 )
@@ -160,9 +159,9 @@ func (a *Activities) stage(ctx context.Context, run string, p connectors.Page) e
 // extractError classifies a page failure; a long vendor wait becomes a QuotaExhausted error carrying
 // the checkpoint, which the workflow sleeps out on a durable timer before resuming.
 func (a *Activities) extractError(source string, kind record.Kind, cp Checkpoint, err error) error {
-	if he, ok := httpx.AsError(err); ok && he.Throttled && he.RetryAfter > quotaSleepThreshold {
+	if ce, ok := connectors.AsError(err); ok && ce.RateLimited() && ce.Delay() > quotaSleepThreshold {
 		cp.QuotaWaits++
-		wait := QuotaWait{ResumeAt: a.now().Add(he.RetryAfter), Checkpoint: cp, Message: he.Error()}
+		wait := QuotaWait{ResumeAt: a.now().Add(ce.Delay()), Checkpoint: cp, Message: ce.Error()}
 		return temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("%s: quota exhausted on %s page %d; resuming at %s", source, kind, cp.Pages+1, wait.ResumeAt.Format(time.RFC3339)),
 			ErrTypeQuotaExhausted, err, wait)

@@ -112,10 +112,14 @@ func TestPush_AddsOnceAndSkipsMembersWithoutConsent(t *testing.T) {
 	assert.Equal(t, 1, res.SkippedNoConsent)
 	assert.Equal(t, 2, res.Batches, "MaxBatch 2 → batches of 2 and 2")
 
-	t.Run("the same run retried sends nothing again", func(t *testing.T) {
+	t.Run("the same run retried sends nothing again and reports what the run delivered", func(t *testing.T) {
 		res, err := f.push("r1")
 		require.NoError(t, err)
-		assert.Zero(t, res.Added)
+		assert.Equal(t, 4, res.Added, "the run's total, whichever attempt delivered it")
+		assert.Zero(t, res.Batches, "no call made")
+		for id, n := range f.dest.sent {
+			assert.Equal(t, 1, n, "%s sent once", id)
+		}
 	})
 	t.Run("a later run sends nothing to members already reached", func(t *testing.T) {
 		res, err := f.push("r2")
@@ -141,7 +145,7 @@ func TestPush_InDoubtSendsAreNeverRepeated(t *testing.T) {
 		assert.Equal(t, 1, n, "%s: an in-doubt email is not sent a second time", id)
 	}
 	var inDoubt int
-	require.NoError(t, f.st.ScanDeliveries(context.Background(), store.DeliveryFilter{Destination: "winback_email", Status: store.DeliveryInDoubt},
+	require.NoError(t, f.st.ScanDeliveries(context.Background(), store.DeliveryFilter{Destination: "winback_email", Statuses: []store.DeliveryStatus{store.DeliveryInDoubt}},
 		func(store.Delivery) error { inDoubt++; return nil }))
 	assert.Equal(t, 2, inDoubt, "the ledger says which members may have been reached")
 

@@ -22,6 +22,9 @@ type Member struct {
 	Address   record.Address
 	// Segments the member belongs to, among the destination's configured segments (sorted).
 	Segments []string
+	// Handle is what the ledger kept for this member (see Handler): the only identifying field of
+	// a remove whose profile is gone.
+	Handle string
 }
 
 // Op is a membership change.
@@ -91,4 +94,11 @@ func CheckBatch(d Destination, name string, b Batch) error {
 		return fmt.Errorf("%s: batch of %d members exceeds the limit of %d", name, len(b.Members), max)
 	}
 	return nil
+}
+
+// Handler is implemented by destinations that can update or remove a member later without the
+// member's contact fields: Handle returns what the vendor needs (a subscriber hash, hashed
+// identifiers), which the ledger keeps. Never a raw identifier for an ad platform.
+type Handler interface {
+	Handle(m Member) string
 }

@@ -1,15 +1,9 @@
-// Package delivery plans destination syncs: it diffs the members a destination should have against
-// what the delivery ledger says it has, batches the changes, and decides what a retried attempt may
-// resend. The Push activity executes the plan; this package holds only the decisions, so they can
-// be tested on their own.
+// plan.go holds the diff of desired members against the ledger's current members, batching, and
+// the resume rule for a batch whose ledger rows an earlier attempt left.
 package delivery
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"slices"
 	"sort"
-	"strings"
 
 	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/store"
@@ -22,105 +16,99 @@ type Options struct {
 	// NoUpdates treats a changed member as unchanged (a transactional send happens once per entry).
 	NoUpdates bool
 	// Exclude maps profiles that must not be sent now to the reason (in_doubt, rejected ...).
-	Exclude map[string]string
+	Exclude map[string]store.DeliveryStatus
 }
 
 // Changes is what a sync must do, each list sorted by profile id.
 type Changes struct {
-	Adds      []connectors.Member
-	Updates   []connectors.Member // already present, but fields or segments changed
-	Removes   []connectors.Member // present, no longer desired (only ProfileID is reliable)
+	Adds    []Entry
+	Updates []Entry // already present, but fields or segments changed
+	// Removes are present members no longer desired: their profile id and the handle the vendor
+	// needs (from the ledger), since their profile may be gone.
+	Removes   []Entry
 	Unchanged int
-	Excluded  map[string]int // reason -> count
+	Excluded  map[store.DeliveryStatus]int
 }
 
 // Plan diffs desired members against the destination's current members.
-func Plan(desired []connectors.Member, current map[string]store.DestinationMember, opts Options) Changes {
-	ch := Changes{Excluded: map[string]int{}}
+func Plan(desired []Entry, current map[string]store.DestinationMember, opts Options) Changes {
+	ch := Changes{Excluded: map[store.DeliveryStatus]int{}}
 	want := make(map[string]bool, len(desired))
-	for _, m := range desired {
-		want[m.ProfileID] = true
-		cur, present := current[m.ProfileID]
+	for _, e := range desired {
+		id := e.Member.ProfileID
+		want[id] = true
+		cur, present := current[id]
 		switch {
-		case present && (opts.NoUpdates || cur.Fingerprint == Fingerprint(m)):
+		case present && (opts.NoUpdates || cur.Fingerprint == e.Fingerprint):
 			ch.Unchanged++
-		case opts.Exclude[m.ProfileID] != "":
-			ch.Excluded[opts.Exclude[m.ProfileID]]++
+		case opts.Exclude[id] != "":
+			ch.Excluded[opts.Exclude[id]]++
 		case present:
-			ch.Updates = append(ch.Updates, m)
+			e.Member.Handle = cur.Handle
+			ch.Updates = append(ch.Updates, e)
 		default:
-			ch.Adds = append(ch.Adds, m)
+			ch.Adds = append(ch.Adds, e)
 		}
 	}
 	if !opts.AddOnly {
-		for id := range current {
+		for id, cur := range current {
 			if !want[id] {
-				ch.Removes = append(ch.Removes, connectors.Member{ProfileID: id})
+				ch.Removes = append(ch.Removes, Entry{Member: connectors.Member{ProfileID: id, Handle: cur.Handle}, Fingerprint: cur.Fingerprint})
 			}
 		}
 	}
-	for _, l := range [][]connectors.Member{ch.Adds, ch.Updates, ch.Removes} {
-		sort.Slice(l, func(i, j int) bool { return l[i].ProfileID < l[j].ProfileID })
+	for _, l := range [][]Entry{ch.Adds, ch.Updates, ch.Removes} {
+		sort.Slice(l, func(i, j int) bool { return l[i].Member.ProfileID < l[j].Member.ProfileID })
 	}
 	return ch
 }
 
-// Fingerprint hashes the fields a destination receives, so a later run can tell whether a member
-// changed. Segment order does not matter.
-func Fingerprint(m connectors.Member) string {
-	segs := slices.Clone(m.Segments)
-	sort.Strings(segs)
-	parts := []string{m.Email, m.Phone, m.FirstName, m.LastName, m.BirthDate, m.Gender,
-		m.Address.Line1, m.Address.City, m.Address.Region, m.Address.Postcode, m.Address.Country, strings.Join(segs, ",")}
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x1f")))
-	return hex.EncodeToString(sum[:12])
-}
-
-// Batches splits members into consecutive batches of at most size (size <= 0: one batch).
-func Batches(ms []connectors.Member, size int) [][]connectors.Member {
-	if len(ms) == 0 {
+// Batches splits entries into consecutive batches of at most size (size <= 0: one batch).
+func Batches(es []Entry, size int) [][]Entry {
+	if len(es) == 0 {
 		return nil
 	}
 	if size <= 0 {
-		size = len(ms)
+		size = len(es)
 	}
-	var out [][]connectors.Member
-	for start := 0; start < len(ms); start += size {
-		out = append(out, ms[start:min(start+size, len(ms))])
+	var out [][]Entry
+	for start := 0; start < len(es); start += size {
+		out = append(out, es[start:min(start+size, len(es))])
 	}
 	return out
 }
 
 // Resumption says what to do with a batch given the ledger rows an earlier attempt left.
 type Resumption struct {
-	Send    []connectors.Member // to send now
-	Done    []string            // already delivered or rejected: nothing to do
-	InDoubt []string            // a non-idempotent send that may have happened: never resend
+	Send    []Entry  // to send now
+	Done    []string // already delivered or rejected: nothing to do
+	InDoubt []string // a non-idempotent send that may have happened: never resend
 }
 
 // Resume decides, for a batch whose ledger rows may already exist, what to send. Delivered and
 // rejected rows are final. A pending row means an earlier attempt may have sent it: an idempotent
 // destination gets it again; a non-idempotent one (transactional email) must not, so it is in doubt.
 // A failed row was refused by the vendor and is safe to resend.
-func Resume(batch []connectors.Member, existing []store.Delivery, idempotent bool) Resumption {
+func Resume(batch []Entry, existing []store.Delivery, idempotent bool) Resumption {
 	prev := make(map[string]store.Delivery, len(existing))
 	for _, d := range existing {
 		prev[d.ProfileID] = d
 	}
 	var r Resumption
-	for _, m := range batch {
-		d, seen := prev[m.ProfileID]
+	for _, e := range batch {
+		id := e.Member.ProfileID
+		d, seen := prev[id]
 		switch {
 		case !seen || d.Status == store.DeliveryFailed:
-			r.Send = append(r.Send, m)
-		case d.Status == store.DeliveryDelivered || d.Status == store.DeliveryRejected || d.Status == store.DeliverySkipped:
-			r.Done = append(r.Done, m.ProfileID)
+			r.Send = append(r.Send, e)
+		case d.Status.Final():
+			r.Done = append(r.Done, id)
 		case d.Status == store.DeliveryInDoubt:
-			r.InDoubt = append(r.InDoubt, m.ProfileID)
+			r.InDoubt = append(r.InDoubt, id)
 		case idempotent: // pending
-			r.Send = append(r.Send, m)
+			r.Send = append(r.Send, e)
 		default:
-			r.InDoubt = append(r.InDoubt, m.ProfileID)
+			r.InDoubt = append(r.InDoubt, id)
 		}
 	}
 	return r

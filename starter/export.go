@@ -3,7 +3,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cdpflow/cdpflow/connectors/csvfile"
 	"github.com/cdpflow/cdpflow/store"
 )
 
@@ -68,7 +68,11 @@ func runExport(ctx context.Context, args []string) error {
 	if fs.Arg(0) == "quarantine" {
 		err = exportQuarantine(ctx, st, *run, out)
 	} else {
-		err = exportDeliveries(ctx, st, store.DeliveryFilter{Destination: *dest, Run: *run, Status: *status}, out)
+		f := store.DeliveryFilter{Destination: *dest, Run: *run}
+		if *status != "" {
+			f.Statuses = []store.DeliveryStatus{store.DeliveryStatus(*status)}
+		}
+		err = exportDeliveries(ctx, st, f, out)
 	}
 	if err != nil {
 		return err
@@ -98,15 +102,15 @@ func exportQuarantine(ctx context.Context, st store.Store, run string, out *rowW
 func exportDeliveries(ctx context.Context, st store.Store, f store.DeliveryFilter, out *rowWriter) error {
 	out.header("destination", "run", "op", "profile_id", "status", "provider_id", "reason", "attempts", "batch_key", "updated_at")
 	return st.ScanDeliveries(ctx, f, func(d store.Delivery) error {
-		return out.row(d, d.Destination, d.Run, d.Op, d.ProfileID, d.Status, d.ProviderID, d.Reason,
+		return out.row(d, d.Destination, d.Run, string(d.Op), d.ProfileID, string(d.Status), d.ProviderID, d.Reason,
 			strconv.Itoa(d.Attempts), d.BatchKey, d.UpdatedAt.UTC().Format(time.RFC3339))
 	})
 }
 
-// rowWriter writes CSV rows (with a header) or one JSON object per line.
+// rowWriter writes CSV rows (with a header; formula-like cells neutralized) or one JSON object per line.
 type rowWriter struct {
 	format string
-	csv    *csv.Writer
+	csv    *csvfile.Writer
 	json   *json.Encoder
 }
 
@@ -114,7 +118,7 @@ func newRowWriter(w io.Writer, format string) *rowWriter {
 	if format == "jsonl" {
 		return &rowWriter{format: format, json: json.NewEncoder(w)}
 	}
-	return &rowWriter{format: format, csv: csv.NewWriter(w)}
+	return &rowWriter{format: format, csv: csvfile.NewWriter(w)}
 }
 
 func (r *rowWriter) header(cols ...string) {
@@ -133,8 +137,7 @@ func (r *rowWriter) row(obj any, cols ...string) error {
 
 func (r *rowWriter) flush() error {
 	if r.csv != nil {
-		r.csv.Flush()
-		return r.csv.Error()
+		return r.csv.Flush()
 	}
 	return nil
 }

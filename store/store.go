@@ -205,29 +205,51 @@ type SegmentChange struct {
 	Removed []string `json:"removed"` // sorted profile ids
 }
 
-// Delivery states.
+// DeliveryStatus is the state of one ledger row.
+type DeliveryStatus string
+
+// Delivery statuses.
 const (
-	DeliveryPending   = "pending"   // reserved; the call may or may not have been made
-	DeliveryDelivered = "delivered" // the vendor accepted it
-	DeliveryRejected  = "rejected"  // the vendor refused it for good
-	DeliveryFailed    = "failed"    // temporary failure; a later run retries
-	DeliveryInDoubt   = "in_doubt"  // a non-idempotent send whose outcome is unknown: never resent automatically
-	DeliverySkipped   = "skipped"   // not sent (e.g. no consent); recorded for audit
+	DeliveryPending   DeliveryStatus = "pending"   // reserved; the call may or may not have been made
+	DeliveryDelivered DeliveryStatus = "delivered" // the vendor accepted it
+	DeliveryRejected  DeliveryStatus = "rejected"  // the vendor refused it for good
+	DeliveryFailed    DeliveryStatus = "failed"    // temporary failure; a later run retries
+	DeliveryInDoubt   DeliveryStatus = "in_doubt"  // a non-idempotent send whose outcome is unknown: never resent automatically
+	DeliverySkipped   DeliveryStatus = "skipped"   // not sent (e.g. no consent); recorded for audit
+)
+
+// Final reports whether a row's outcome is settled (nothing left to send for it).
+func (s DeliveryStatus) Final() bool {
+	return s == DeliveryDelivered || s == DeliveryRejected || s == DeliverySkipped
+}
+
+// DeliveryOp is the membership change a ledger row records.
+type DeliveryOp string
+
+// Delivery ops.
+const (
+	OpAdd    DeliveryOp = "add"    // the member joins the destination
+	OpUpdate DeliveryOp = "update" // a present member's fields or segments changed
+	OpRemove DeliveryOp = "remove" // the member leaves the destination
 )
 
 // Delivery is one row of the delivery ledger.
 type Delivery struct {
-	Destination string    `json:"destination"`
-	Run         string    `json:"run"`
-	Op          string    `json:"op"` // add | remove
-	ProfileID   string    `json:"profile_id"`
-	BatchKey    string    `json:"batch_key"`
-	Status      string    `json:"status"`
-	ProviderID  string    `json:"provider_id,omitempty"`
-	Reason      string    `json:"reason,omitempty"`
-	Attempts    int       `json:"attempts"`
-	Fingerprint string    `json:"fingerprint,omitempty"` // hash of the fields sent, to detect changes
-	UpdatedAt   time.Time `json:"updated_at"`
+	Destination string         `json:"destination"`
+	Run         string         `json:"run"`
+	Op          DeliveryOp     `json:"op"`
+	ProfileID   string         `json:"profile_id"`
+	BatchKey    string         `json:"batch_key"`
+	Status      DeliveryStatus `json:"status"`
+	ProviderID  string         `json:"provider_id,omitempty"`
+	Reason      string         `json:"reason,omitempty"`
+	Attempts    int            `json:"attempts"`
+	Fingerprint string         `json:"fingerprint,omitempty"` // hash of the fields sent, to detect changes
+	// Handle is what the vendor needs to update or remove the member later without its profile
+	// (a Mailchimp subscriber hash, hashed identifiers for ad platforms); never a raw identifier
+	// for an ad platform.
+	Handle    string    `json:"handle,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // DestinationMember is a profile currently present in a destination.
@@ -235,12 +257,13 @@ type DestinationMember struct {
 	ProfileID   string `json:"profile_id"`
 	Fingerprint string `json:"fingerprint"`
 	Run         string `json:"run"`
+	Handle      string `json:"handle,omitempty"` // as delivered (see Delivery.Handle)
 }
 
 // DeliveryFilter selects ledger rows; empty fields match all.
 type DeliveryFilter struct {
 	Destination string
 	Run         string
-	Status      string
 	ProfileID   string
+	Statuses    []DeliveryStatus // any of them
 }

@@ -113,8 +113,11 @@ type Destination struct {
 	SkippedNoConsent    int    `json:"skipped_no_consent"`
 	SkippedNoIdentifier int    `json:"skipped_no_identifier,omitempty"`
 	InDoubt             int    `json:"in_doubt,omitempty"`
-	AlreadyDelivered    int    `json:"already_delivered,omitempty"`
+	AlreadyDelivered    int    `json:"already_delivered,omitempty"` // of the above, delivered by an earlier attempt
 	Batches             int    `json:"batches"`
+	Requests            int    `json:"requests"`            // HTTP requests sent (this attempt)
+	Retries             int    `json:"retries,omitempty"`   // HTTP-level retries
+	Throttled           int    `json:"throttled,omitempty"` // rate-limit answers received
 	Error               string `json:"error,omitempty"`
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/store/postgres"
+	"github.com/cdpflow/cdpflow/store/sqlstore"
 	"github.com/cdpflow/cdpflow/store/storetest"
 )
 
@@ -123,7 +124,8 @@ func TestOpen(t *testing.T) {
 		defer s.Close()
 		v, err := s.SchemaVersion(t.Context())
 		require.NoError(t, err)
-		require.Equal(t, 1, v)
+		latest, _ := sqlstore.LatestSchemaVersion("postgres")
+		require.Equal(t, latest, v)
 	})
 	t.Run("BadDSN", func(t *testing.T) {
 		_, err := postgres.Open(t.Context(), "postgres://nobody:wrong@127.0.0.1:1/none?sslmode=disable&connect_timeout=2")

@@ -12,6 +12,7 @@ import (
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/store/sqlite"
+	"github.com/cdpflow/cdpflow/store/sqlstore"
 	"github.com/cdpflow/cdpflow/store/storetest"
 )
 
@@ -55,7 +56,8 @@ func TestOpen(t *testing.T) {
 		require.Equal(t, "v", string(v))
 		version, err := s.SchemaVersion(t.Context())
 		require.NoError(t, err)
-		require.Equal(t, 1, version)
+		latest, _ := sqlstore.LatestSchemaVersion("sqlite")
+		require.Equal(t, latest, version)
 	})
 	t.Run("MemoryDSNs", func(t *testing.T) {
 		for _, dsn := range []string{":memory:", "file::memory:", "file::memory:?cache=shared", "file:mem1?mode=memory", "file:/mem2?vfs=memdb"} {

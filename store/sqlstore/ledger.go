@@ -12,7 +12,7 @@ import (
 )
 
 var deliveryCols = []string{"destination", "run", "op", "profile_id", "batch_key", "status", "provider_id",
-	"reason", "attempts", "fingerprint", "updated_at"}
+	"reason", "attempts", "fingerprint", "handle", "updated_at"}
 
 var (
 	reserveSpec = insertSpec{
@@ -25,22 +25,24 @@ var (
 		cols:  deliveryCols,
 		suffix: "ON CONFLICT (destination, run, op, profile_id) DO UPDATE SET batch_key = excluded.batch_key, " +
 			"status = excluded.status, provider_id = excluded.provider_id, reason = excluded.reason, " +
-			"attempts = excluded.attempts, fingerprint = excluded.fingerprint, updated_at = excluded.updated_at",
+			"attempts = excluded.attempts, fingerprint = excluded.fingerprint, handle = excluded.handle, updated_at = excluded.updated_at",
 	}
 	membersSpec = insertSpec{
 		table: "destination_members",
-		cols:  []string{"destination", "profile_id", "fingerprint", "run", "updated_at"},
+		cols:  []string{"destination", "profile_id", "fingerprint", "run", "handle", "updated_at"},
 		suffix: "ON CONFLICT (destination, profile_id) DO UPDATE SET fingerprint = excluded.fingerprint, " +
-			"run = excluded.run, updated_at = excluded.updated_at",
+			"run = excluded.run, handle = excluded.handle, updated_at = excluded.updated_at",
 	}
 )
 
-func deliveryKey(d store.Delivery) string { return joinKey(d.Destination, d.Run, d.Op, d.ProfileID) }
+func deliveryKey(d store.Delivery) string {
+	return joinKey(d.Destination, d.Run, string(d.Op), d.ProfileID)
+}
 
 // deliveryArgs appends a delivery's column values (deliveryCols order).
 func (s *Store) deliveryArgs(args []any, d store.Delivery) []any {
-	return append(args, d.Destination, d.Run, d.Op, d.ProfileID, d.BatchKey, d.Status, d.ProviderID,
-		d.Reason, d.Attempts, d.Fingerprint, s.t(d.UpdatedAt))
+	return append(args, d.Destination, d.Run, string(d.Op), d.ProfileID, d.BatchKey, string(d.Status), d.ProviderID,
+		d.Reason, d.Attempts, d.Fingerprint, d.Handle, s.t(d.UpdatedAt))
 }
 
 // ReserveDeliveries inserts a pending row for every delivery whose key has no row yet, and returns
@@ -112,7 +114,7 @@ func (s *Store) loadDeliveries(ctx context.Context, tx *sql.Tx, keys []store.Del
 		chunk := keys[start:min(start+per, len(keys))]
 		args := make([]any, 0, len(keyCols)*len(chunk))
 		for _, d := range chunk {
-			args = append(args, d.Destination, d.Run, d.Op, d.ProfileID)
+			args = append(args, d.Destination, d.Run, string(d.Op), d.ProfileID)
 		}
 		rows, err := s.query(ctx, tx, `SELECT `+deliverySelect+` FROM deliveries WHERE `+inList(keyCols, len(chunk)), args...)
 		if err != nil {
@@ -166,13 +168,13 @@ func (s *Store) RecordDeliveries(ctx context.Context, ds []store.Delivery) error
 	// Membership effect per (destination, profile): the last delivered row wins.
 	effect := map[string]store.Delivery{}
 	for _, d := range ds {
-		if d.Status == store.DeliveryDelivered && (d.Op == "add" || d.Op == "remove") {
+		if d.Status == store.DeliveryDelivered {
 			effect[joinKey(d.Destination, d.ProfileID)] = d
 		}
 	}
 	var adds, removes []store.Delivery
 	for _, d := range effect {
-		if d.Op == "add" {
+		if d.Op != store.OpRemove {
 			adds = append(adds, d)
 		} else {
 			removes = append(removes, d)
@@ -192,7 +194,7 @@ func (s *Store) RecordDeliveries(ctx context.Context, ds []store.Delivery) error
 		}
 		if err := s.insertRows(ctx, tx, membersSpec, len(adds), func(i int, args []any) ([]any, error) {
 			d := adds[i]
-			return append(args, d.Destination, d.ProfileID, d.Fingerprint, d.Run, s.t(d.UpdatedAt)), nil
+			return append(args, d.Destination, d.ProfileID, d.Fingerprint, d.Run, d.Handle, s.t(d.UpdatedAt)), nil
 		}); err != nil {
 			return err
 		}
@@ -207,7 +209,7 @@ func (s *Store) RecordDeliveries(ctx context.Context, ds []store.Delivery) error
 
 // DestinationMembers returns the profiles currently delivered to a destination.
 func (s *Store) DestinationMembers(ctx context.Context, destination string) (map[string]store.DestinationMember, error) {
-	rows, err := s.query(ctx, s.r, `SELECT profile_id, fingerprint, run FROM destination_members WHERE destination = ?`, destination)
+	rows, err := s.query(ctx, s.r, `SELECT profile_id, fingerprint, run, handle FROM destination_members WHERE destination = ?`, destination)
 	if err != nil {
 		return nil, fmt.Errorf("destination members %s: %w", destination, err)
 	}
@@ -215,7 +217,7 @@ func (s *Store) DestinationMembers(ctx context.Context, destination string) (map
 	members := map[string]store.DestinationMember{}
 	for rows.Next() {
 		var m store.DestinationMember
-		if err := rows.Scan(&m.ProfileID, &m.Fingerprint, &m.Run); err != nil {
+		if err := rows.Scan(&m.ProfileID, &m.Fingerprint, &m.Run, &m.Handle); err != nil {
 			return nil, fmt.Errorf("destination members %s: %w", destination, err)
 		}
 		members[m.ProfileID] = m
@@ -226,13 +228,15 @@ func (s *Store) DestinationMembers(ctx context.Context, destination string) (map
 	return members, nil
 }
 
-const deliverySelect = `destination, run, op, profile_id, batch_key, status, provider_id, reason, attempts, fingerprint, updated_at`
+const deliverySelect = `destination, run, op, profile_id, batch_key, status, provider_id, reason, attempts, fingerprint, handle, updated_at`
 
 func scanDelivery(rows *sql.Rows) (store.Delivery, []any, error) {
 	var d store.Delivery
-	err := rows.Scan(&d.Destination, &d.Run, &d.Op, &d.ProfileID, &d.BatchKey, &d.Status, &d.ProviderID,
-		&d.Reason, &d.Attempts, &d.Fingerprint, timeCol{&d.UpdatedAt})
-	return d, []any{d.Destination, d.Run, d.Op, d.ProfileID}, err
+	var op, status string
+	err := rows.Scan(&d.Destination, &d.Run, &op, &d.ProfileID, &d.BatchKey, &status, &d.ProviderID,
+		&d.Reason, &d.Attempts, &d.Fingerprint, &d.Handle, timeCol{&d.UpdatedAt})
+	d.Op, d.Status = store.DeliveryOp(op), store.DeliveryStatus(status)
+	return d, []any{d.Destination, d.Run, op, d.ProfileID}, err
 }
 
 // ScanDeliveries visits ledger rows matching f by (destination, run, op, profile).
@@ -244,11 +248,17 @@ func (s *Store) ScanDeliveries(ctx context.Context, f store.DeliveryFilter, fn f
 		key:  []string{"destination", "run", "op", "profile_id"},
 	}
 	for _, c := range []struct{ col, val string }{
-		{"destination", f.Destination}, {"run", f.Run}, {"status", f.Status}, {"profile_id", f.ProfileID},
+		{"destination", f.Destination}, {"run", f.Run}, {"profile_id", f.ProfileID},
 	} {
 		if c.val != "" {
 			p.where = append(p.where, c.col+" = ?")
 			p.args = append(p.args, c.val)
+		}
+	}
+	if len(f.Statuses) > 0 {
+		p.where = append(p.where, "status IN ("+marks(len(f.Statuses))+")")
+		for _, st := range f.Statuses {
+			p.args = append(p.args, string(st))
 		}
 	}
 	return scanPages(ctx, s, p, scanDelivery, fn)

@@ -160,3 +160,12 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	}
 	return int(v.Int64), nil
 }
+
+// LatestSchemaVersion is the newest migration this binary holds for a dialect ("sqlite", "postgres").
+func LatestSchemaVersion(dialect string) (int, error) {
+	ms, err := loadMigrations(dialect)
+	if err != nil || len(ms) == 0 {
+		return 0, err
+	}
+	return ms[len(ms)-1].version, nil
+}

@@ -10,11 +10,12 @@ import (
 	"github.com/cdpflow/cdpflow/store"
 )
 
-func delivery(dest, run, op, profile string) store.Delivery {
-	return store.Delivery{Destination: dest, Run: run, Op: op, ProfileID: profile, BatchKey: run + "-b1", Fingerprint: "fp-" + profile}
+func delivery(dest, run string, op store.DeliveryOp, profile string) store.Delivery {
+	return store.Delivery{Destination: dest, Run: run, Op: op, ProfileID: profile, BatchKey: run + "-b1", Fingerprint: "fp-" + profile,
+		Handle: "h-" + profile}
 }
 
-func withStatus(d store.Delivery, status string) store.Delivery {
+func withStatus(d store.Delivery, status store.DeliveryStatus) store.Delivery {
 	d.Status = status
 	d.Attempts++
 	return d
@@ -23,7 +24,7 @@ func withStatus(d store.Delivery, status string) store.Delivery {
 func deliveryKeys(ds []store.Delivery) []string {
 	out := make([]string, len(ds))
 	for i, d := range ds {
-		out[i] = d.Destination + "/" + d.Run + "/" + d.Op + "/" + d.ProfileID
+		out[i] = d.Destination + "/" + d.Run + "/" + string(d.Op) + "/" + d.ProfileID
 	}
 	return out
 }
@@ -69,7 +70,7 @@ func testLedger(t *testing.T, s store.Store) {
 			withStatus(p2, store.DeliveryFailed),
 			withStatus(p3, store.DeliveryRejected),
 		}))
-		require.Equal(t, map[string]store.DestinationMember{"p1": {ProfileID: "p1", Fingerprint: "fp-p1", Run: "run1"}}, membersOf("ads"))
+		require.Equal(t, map[string]store.DestinationMember{"p1": {ProfileID: "p1", Fingerprint: "fp-p1", Run: "run1", Handle: "h-p1"}}, membersOf("ads"))
 
 		existing, err := s.ReserveDeliveries(ctx, []store.Delivery{p1})
 		require.NoError(t, err)
@@ -93,7 +94,7 @@ func testLedger(t *testing.T, s store.Store) {
 		require.NoError(t, s.RecordDeliveries(ctx, []store.Delivery{withStatus(add4, store.DeliveryDelivered), withStatus(rm1, store.DeliveryDelivered)}))
 		m := membersOf("ads")
 		require.Len(t, m, 1)
-		require.Equal(t, store.DestinationMember{ProfileID: "p4", Fingerprint: "fp-p4", Run: "run2"}, m["p4"])
+		require.Equal(t, store.DestinationMember{ProfileID: "p4", Fingerprint: "fp-p4", Run: "run2", Handle: "h-p4"}, m["p4"], "the handle stays for a later remove")
 	})
 	t.Run("FailedAndRejectedKeepMembership", func(t *testing.T) {
 		rm4 := delivery("ads", "run3", "remove", "p4")
@@ -110,6 +111,13 @@ func testLedger(t *testing.T, s store.Store) {
 		require.Len(t, m, 1)
 		require.Contains(t, m, "p4")
 	})
+	t.Run("DeliveredUpdateRefreshesTheMember", func(t *testing.T) {
+		up := delivery("ads", "run3b", store.OpUpdate, "p4")
+		up.Fingerprint, up.Handle = "fp-p4-v2", "h-p4-v2"
+		require.NoError(t, s.RecordDeliveries(ctx, []store.Delivery{withStatus(up, store.DeliveryDelivered)}))
+		m := membersOf("ads")
+		require.Equal(t, store.DestinationMember{ProfileID: "p4", Fingerprint: "fp-p4-v2", Run: "run3b", Handle: "h-p4-v2"}, m["p4"])
+	})
 	t.Run("DestinationsAreSeparate", func(t *testing.T) {
 		other := delivery("email", "run3", "add", "p1")
 		require.NoError(t, s.RecordDeliveries(ctx, []store.Delivery{withStatus(other, store.DeliveryDelivered)}), "recording without reserving inserts the row")
@@ -118,14 +126,16 @@ func testLedger(t *testing.T, s store.Store) {
 		require.Empty(t, membersOf("nowhere"))
 	})
 	t.Run("ScanFilters", func(t *testing.T) {
-		require.Len(t, scan(store.DeliveryFilter{}), 9)
+		require.Len(t, scan(store.DeliveryFilter{}), 10)
 		require.Equal(t, []string{"ads/run1/add/p1", "ads/run1/add/p2", "ads/run1/add/p3"}, deliveryKeys(scan(store.DeliveryFilter{Run: "run1"})))
 		require.Equal(t, []string{"ads/run1/add/p1", "ads/run2/remove/p1", "email/run3/add/p1"}, deliveryKeys(scan(store.DeliveryFilter{ProfileID: "p1"})))
-		require.Equal(t, []string{"ads/run1/add/p1", "ads/run2/add/p4", "ads/run2/remove/p1"},
-			deliveryKeys(scan(store.DeliveryFilter{Destination: "ads", Status: store.DeliveryDelivered})))
-		require.Equal(t, []string{"ads/run1/add/p2", "ads/run3/remove/p4"}, deliveryKeys(scan(store.DeliveryFilter{Status: store.DeliveryFailed})))
-		require.Equal(t, []string{"email/run3/add/p1"}, deliveryKeys(scan(store.DeliveryFilter{Destination: "email", Run: "run3", Status: store.DeliveryDelivered, ProfileID: "p1"})))
+		require.Equal(t, []string{"ads/run1/add/p1", "ads/run2/add/p4", "ads/run2/remove/p1", "ads/run3b/update/p4"},
+			deliveryKeys(scan(store.DeliveryFilter{Destination: "ads", Statuses: []store.DeliveryStatus{store.DeliveryDelivered}})))
+		require.Equal(t, []string{"ads/run1/add/p2", "ads/run3/remove/p4"}, deliveryKeys(scan(store.DeliveryFilter{Statuses: []store.DeliveryStatus{store.DeliveryFailed}})))
+		require.Equal(t, []string{"email/run3/add/p1"}, deliveryKeys(scan(store.DeliveryFilter{Destination: "email", Run: "run3", Statuses: []store.DeliveryStatus{store.DeliveryDelivered}, ProfileID: "p1"})))
 		require.Empty(t, scan(store.DeliveryFilter{Destination: "nowhere"}))
+		require.Equal(t, []string{"ads/run1/add/p3", "ads/run3/add/p5", "ads/run3/add/p6"},
+			deliveryKeys(scan(store.DeliveryFilter{Destination: "ads", Statuses: []store.DeliveryStatus{store.DeliveryInDoubt, store.DeliveryRejected}})))
 	})
 }
 

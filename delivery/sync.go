@@ -1,0 +1,286 @@
+// sync.go holds Sync: one destination brought to its audience through the ledger, so every add,
+// update and remove takes effect exactly once even when attempts repeat.
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/store"
+	"github.com/cdpflow/cdpflow/summary"
+)
+
+// Request is one destination sync of one run.
+type Request struct {
+	Destination string
+	Run         string
+	Connector   connectors.Destination
+	Audience    Audience
+	// AddOnly adds the audience and removes nobody (campaign runs).
+	AddOnly bool
+	// BatchSize caps members per call below the connector's limit (0: the connector's limit).
+	BatchSize int
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Progress is called after each batch with its key (the activity heartbeats there).
+	Progress func(key string)
+}
+
+func (r *Request) now() time.Time {
+	if r.Now != nil {
+		return r.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Sync plans the destination's changes, applies them batch by batch through the ledger, and
+// reports what the run as a whole delivered (earlier attempts included). A failed call returns
+// its error after the batch's rows are recorded; the rows of a call that got no answer from a
+// non-idempotent destination are in doubt and never resent automatically.
+func Sync(ctx context.Context, l store.Ledger, req Request) (summary.Destination, error) {
+	res := summary.Destination{SkippedNoConsent: req.Audience.SkippedNoConsent, SkippedNoIdentifier: req.Audience.SkippedNoIdentifier}
+	dest := req.Connector
+	current, err := l.DestinationMembers(ctx, req.Destination)
+	if err != nil {
+		return res, fmt.Errorf("read current members: %w", err)
+	}
+	exclude, err := Blocked(ctx, l, req.Destination, req.Run, dest.Idempotent(), req.Audience.Members)
+	if err != nil {
+		return res, err
+	}
+	plan := Plan(req.Audience.Members, current, Options{AddOnly: req.AddOnly, NoUpdates: !dest.Idempotent(), Exclude: exclude})
+	size := dest.MaxBatch()
+	if req.BatchSize > 0 && req.BatchSize < size {
+		size = req.BatchSize
+	}
+	x := &syncer{l: l, req: req, dest: dest, size: size, res: &res}
+	var runErr error
+	for _, step := range []struct {
+		op      store.DeliveryOp
+		entries []Entry
+	}{{store.OpRemove, plan.Removes}, {store.OpAdd, plan.Adds}, {store.OpUpdate, plan.Updates}} {
+		if runErr = x.run(ctx, step.op, step.entries); runErr != nil {
+			break
+		}
+	}
+	if err := x.tally(ctx, plan); err != nil && runErr == nil {
+		runErr = err
+	}
+	return res, runErr
+}
+
+// Blocked lists profiles that must not be sent: in-doubt sends of a non-idempotent destination
+// (any earlier run), and members the vendor rejected for good with the same fields. Only those
+// ledger rows are read. Rows of the run itself are left to Resume (a retried attempt).
+func Blocked(ctx context.Context, l store.Ledger, destination, run string, idempotent bool, desired []Entry) (map[string]store.DeliveryStatus, error) {
+	fp := make(map[string]string, len(desired))
+	for _, e := range desired {
+		fp[e.Member.ProfileID] = e.Fingerprint
+	}
+	out := map[string]store.DeliveryStatus{}
+	err := l.ScanDeliveries(ctx, store.DeliveryFilter{Destination: destination, Statuses: []store.DeliveryStatus{store.DeliveryInDoubt, store.DeliveryRejected}},
+		func(d store.Delivery) error {
+			if d.Run == run {
+				return nil
+			}
+			switch {
+			case d.Status == store.DeliveryInDoubt && !idempotent:
+				out[d.ProfileID] = store.DeliveryInDoubt
+			case d.Status == store.DeliveryRejected && d.Op != store.OpRemove && d.Fingerprint != "" && d.Fingerprint == fp[d.ProfileID]:
+				out[d.ProfileID] = store.DeliveryRejected
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read blocked members: %w", err)
+	}
+	return out, nil
+}
+
+// syncer applies one sync's batches.
+type syncer struct {
+	l    store.Ledger
+	req  Request
+	dest connectors.Destination
+	size int
+	res  *summary.Destination
+}
+
+// vendorOp is the call a ledger op makes: updates are upserts.
+func vendorOp(op store.DeliveryOp) connectors.Op {
+	if op == store.OpRemove {
+		return connectors.OpRemove
+	}
+	return connectors.OpAdd
+}
+
+func (x *syncer) run(ctx context.Context, op store.DeliveryOp, entries []Entry) error {
+	batches := Batches(entries, x.size)
+	for i, b := range batches {
+		key := batchKey(x.req.Destination, x.req.Run, string(op), b)
+		batch := connectors.Batch{Key: key, Op: vendorOp(op), Seq: i + 1, Last: i == len(batches)-1, Total: len(entries)}
+		if err := x.apply(ctx, op, batch, b); err != nil {
+			return err
+		}
+		if x.req.Progress != nil {
+			x.req.Progress(key)
+		}
+	}
+	return nil
+}
+
+func (x *syncer) rows(op store.DeliveryOp, key string, entries []Entry) []store.Delivery {
+	now := x.req.now()
+	rows := make([]store.Delivery, len(entries))
+	for i, e := range entries {
+		handle := e.Member.Handle
+		if h, ok := x.dest.(connectors.Handler); ok && op != store.OpRemove {
+			handle = h.Handle(e.Member)
+		}
+		rows[i] = store.Delivery{Destination: x.req.Destination, Run: x.req.Run, Op: op, ProfileID: e.Member.ProfileID,
+			BatchKey: key, Status: store.DeliveryPending, Fingerprint: e.Fingerprint, Handle: handle, UpdatedAt: now}
+	}
+	return rows
+}
+
+func (x *syncer) apply(ctx context.Context, op store.DeliveryOp, b connectors.Batch, entries []Entry) error {
+	rows := x.rows(op, b.Key, entries)
+	existing, err := x.l.ReserveDeliveries(ctx, rows)
+	if err != nil {
+		return fmt.Errorf("reserve %s: %w", b.Key, err)
+	}
+	r := Resume(entries, existing, x.dest.Idempotent())
+	x.res.AlreadyDelivered += len(r.Done)
+	if len(r.InDoubt) > 0 {
+		if err := x.l.RecordDeliveries(ctx, mark(rows, r.InDoubt, store.DeliveryInDoubt, "an interrupted attempt may have sent it; not resent", x.req.now())); err != nil {
+			return fmt.Errorf("record in-doubt rows: %w", err)
+		}
+	}
+	if len(r.Send) == 0 {
+		return nil
+	}
+	send := make([]string, len(r.Send))
+	b.Members = make([]connectors.Member, len(r.Send))
+	for i, e := range r.Send {
+		b.Members[i], send[i] = e.Member, e.Member.ProfileID
+	}
+	x.res.Batches++
+	if !x.dest.Supports(b.Op) {
+		// The vendor has nothing to undo (a sent email): end the membership in the ledger only.
+		return x.l.RecordDeliveries(ctx, mark(rows, send, store.DeliveryDelivered, "destination cannot remove; membership ended locally", x.req.now()))
+	}
+	outcomes, err := x.dest.Apply(ctx, b)
+	if err != nil {
+		return x.failed(ctx, rows, send, err)
+	}
+	return x.record(ctx, rows, outcomes)
+}
+
+// failed records a failed call. For a non-idempotent destination a call that got no answer may
+// have been delivered: those rows become in doubt and are never resent automatically.
+func (x *syncer) failed(ctx context.Context, rows []store.Delivery, sent []string, err error) error {
+	status := store.DeliveryFailed
+	if !x.dest.Idempotent() && mayHaveTakenEffect(err) {
+		status = store.DeliveryInDoubt
+	}
+	if rerr := x.l.RecordDeliveries(ctx, mark(rows, sent, status, err.Error(), x.req.now())); rerr != nil {
+		return fmt.Errorf("record failure: %w (after %w)", rerr, err)
+	}
+	x.res.Error = err.Error()
+	return err
+}
+
+// mayHaveTakenEffect reports whether a failed call may still have reached the vendor: the
+// connector says so, or no vendor answer arrived.
+func mayHaveTakenEffect(err error) bool {
+	if errors.Is(err, connectors.ErrInDoubt) {
+		return true
+	}
+	ce, ok := connectors.AsError(err)
+	return !ok || ce.NoResponse()
+}
+
+// record turns per-member outcomes into ledger statuses.
+func (x *syncer) record(ctx context.Context, rows []store.Delivery, outcomes []connectors.Outcome) error {
+	byID := make(map[string]*store.Delivery, len(rows))
+	for i := range rows {
+		byID[rows[i].ProfileID] = &rows[i]
+	}
+	now := x.req.now()
+	var upd []store.Delivery
+	for _, o := range outcomes {
+		row, ok := byID[o.ProfileID]
+		if !ok {
+			continue
+		}
+		row.ProviderID, row.Reason, row.Attempts, row.UpdatedAt = o.ProviderID, o.Reason, row.Attempts+1, now
+		row.Status = statusOf(o.Status)
+		upd = append(upd, *row)
+	}
+	if err := x.l.RecordDeliveries(ctx, upd); err != nil {
+		return fmt.Errorf("record outcomes: %w", err)
+	}
+	return nil
+}
+
+// statusOf maps a vendor outcome to its ledger status.
+func statusOf(s connectors.Status) store.DeliveryStatus {
+	switch s {
+	case connectors.StatusDelivered:
+		return store.DeliveryDelivered
+	case connectors.StatusRejected:
+		return store.DeliveryRejected
+	}
+	return store.DeliveryFailed
+}
+
+func mark(rows []store.Delivery, which []string, status store.DeliveryStatus, reason string, at time.Time) []store.Delivery {
+	want := make(map[string]bool, len(which))
+	for _, id := range which {
+		want[id] = true
+	}
+	var out []store.Delivery
+	for _, r := range rows {
+		if want[r.ProfileID] {
+			r.Status, r.Reason, r.UpdatedAt = status, reason, at
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// tally reports the run's outcome from the ledger: every row of this run, whichever attempt wrote
+// it, plus the members held back by the plan.
+func (x *syncer) tally(ctx context.Context, plan Changes) error {
+	r := x.res
+	r.Added, r.Updated, r.Removed, r.Rejected, r.Failed, r.InDoubt = 0, 0, 0, 0, 0, 0
+	err := x.l.ScanDeliveries(ctx, store.DeliveryFilter{Destination: x.req.Destination, Run: x.req.Run}, func(d store.Delivery) error {
+		switch d.Status {
+		case store.DeliveryDelivered:
+			switch d.Op {
+			case store.OpAdd:
+				r.Added++
+			case store.OpUpdate:
+				r.Updated++
+			case store.OpRemove:
+				r.Removed++
+			}
+		case store.DeliveryRejected:
+			r.Rejected++
+		case store.DeliveryFailed:
+			r.Failed++
+		case store.DeliveryInDoubt, store.DeliveryPending:
+			r.InDoubt++
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("count the run's deliveries: %w", err)
+	}
+	r.InDoubt += plan.Excluded[store.DeliveryInDoubt]
+	r.Rejected += plan.Excluded[store.DeliveryRejected]
+	return nil
+}
