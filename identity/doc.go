@@ -1,12 +1,13 @@
 // Package identity resolves customer records into profiles: one profile per person, built
-// from the records every source holds about them. It is a pure library (no I/O besides the
-// CSV helpers, no Temporal); the store and the CLI persist its State and Result.
+// from the records every source holds about them. It is a pure library (no I/O, no Temporal);
+// package profiles persists its State and Result and runs the offline `starter resolve` path.
 //
 // # Pipeline
 //
 //  1. Intern. The fields the configuration uses are normalized lightly (trim, lowercase,
-//     collapse spaces, dates to YYYY-MM-DD) and interned into per-field dictionaries;
-//     records become rows of integer value ids.
+//     collapse spaces, dates to YYYY-MM-DD, emails to their matching key: one Gmail mailbox
+//     whatever its dots and +tags) and interned into per-field dictionaries; records become
+//     rows of integer value ids.
 //  2. Deterministic links. Records sharing a non-empty value of a strong identifier
 //     (identity.exact: email, phone by default) are linked whatever else they say.
 //  3. Blocking. Only records sharing a blocking key are compared. Keys are the value of a
@@ -57,8 +58,8 @@
 //
 // Resolve resolves everything and estimates the model afresh. ResolveIncremental keeps the
 // unchanged records in their earlier profiles and compares only pairs with a new or changed
-// record, through the same blocking rules, reusing the earlier model. Unmerge records a Split
-// in the State so that later runs keep a wrongly merged record apart. Explain renders the
-// evidence behind a profile. ReadCSV, LoadMapping and WriteClusters implement the offline
-// `resolve --input FILE.csv --mapping MAPPING.yaml --output clusters.csv` path.
+// record, through the same blocking rules, reusing the earlier model. Unmerge decides a Split
+// that the State keeps so that later runs keep a wrongly merged record apart; BuildProfile
+// builds a golden record the way resolution does. Explain renders the evidence behind a profile.
+// Consent survives by its own rule (consent.go): an opt-out in any member record wins.
 package identity

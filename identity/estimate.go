@@ -76,106 +76,121 @@ type sessionResult struct {
 	keyTotal []float64
 }
 
-// estimateModel estimates u, then m and λ by EM sessions over the candidate pairs.
-//
-// Sessions blocked only on fields the people of one household share (the address, the last
-// name) mix in those people: a third class that two-class EM takes for matches. They are used
-// only for what no other session estimates.
+// estimateModel estimates u, then m and λ by EM sessions over the candidate pairs, in three
+// phases: one session per blocking rule (runSession), m pooled per comparison over the trusted
+// sessions (fieldModels), and λ from each session's matches over its rule's recall
+// (estimateLambda).
 func estimateModel(d *dataset, bi *blockIndex, cands []candidate) Model {
 	us := estimateU(d)
 	hist := histogram(d, bi, cands)
-	nc := len(d.compare)
 	keys := blockKeysOf(bi.rules)
-
-	var results []sessionResult
-	for ri, r := range bi.rules {
-		res := sessionResult{Session: Session{Rule: r.text}, excluded: make([]bool, nc)}
-		for ci, c := range d.compare {
-			for _, m := range c.members {
-				if slices.ContainsFunc(r.keys, func(k blockKey) bool { return k.path == m.path }) {
-					res.excluded[ci] = true
-				}
-			}
-		}
-		res.shared = !slices.ContainsFunc(r.keys, func(k blockKey) bool { return !householdField(k.path) })
-		var pats []histKey
-		var counts []float64
-		var pairs float64
-		for hk, c := range hist {
-			if hk.rules&(1<<ri) != 0 {
-				pats = append(pats, hk)
-				counts = append(counts, c)
-				pairs += c
-			}
-		}
-		sortPatterns(pats, counts)
-		res.Pairs = int64(pairs)
-		if pairs < 20 || !slices.Contains(res.excluded, false) {
-			results = append(results, res)
-			continue
-		}
-		ms, lambda, iters, gamma := runEM(pats, counts, us, res.excluded)
-		res.m, res.Lambda, res.Iterations = ms, lambda, iters
-		res.Matches = lambda * pairs
-		// A session is trusted when its match class agrees more than chance on the active
-		// comparisons.
-		score := 0.0
-		for ci := range nc {
-			if !res.excluded[ci] {
-				top := len(us[ci]) - 1
-				score += math.Log2(ms[ci][top] / us[ci][top])
-			}
-		}
-		res.Used = score > 0 && res.Matches >= 1
-		res.weight = make([]float64, nc)
-		for ci := range nc {
-			for pi, hk := range pats {
-				if !res.excluded[ci] && level(hk.levels, ci) != levelNull {
-					res.weight[ci] += gamma[pi] * counts[pi]
-				}
-			}
-		}
-		res.keyAgree, res.keyTotal = make([]float64, len(keys)), make([]float64, len(keys))
-		for ki, k := range keys {
-			if slices.ContainsFunc(r.keys, func(rk blockKey) bool { return rk.path == k.path }) {
-				continue
-			}
-			for pi, hk := range pats {
-				g := gamma[pi] * counts[pi]
-				res.keyTotal[ki] += g
-				if hk.keys&(1<<ki) != 0 {
-					res.keyAgree[ki] += g
-				}
-			}
-		}
-		results = append(results, res)
+	results := make([]sessionResult, len(bi.rules))
+	for ri := range bi.rules {
+		results[ri] = runSession(d, bi, ri, hist, us, keys)
 	}
-	// Prefer sessions not blocked on shared fields, when there are any.
-	preferred := func(ok func(sessionResult) bool) []int {
-		var clean, all []int
-		for i, r := range results {
-			if r.Used && ok(r) {
-				all = append(all, i)
-				if !r.shared {
-					clean = append(clean, i)
-				}
-			}
-		}
-		if len(clean) > 0 {
-			return clean
-		}
-		return all
-	}
-
-	model := Model{Records: d.n()}
+	model := Model{Records: d.n(), Fields: fieldModels(d, results, us)}
 	for _, r := range bi.rules {
 		model.Blocking = append(model.Blocking, r.text)
 	}
+	model.Lambda = estimateLambda(d, bi, results, keys)
+	for _, r := range results {
+		model.Sessions = append(model.Sessions, r.Session)
+	}
+	return model
+}
+
+// runSession runs EM over the candidate pairs blocking rule ri finds, with the comparisons the
+// rule blocks on left out (they agree by construction there).
+func runSession(d *dataset, bi *blockIndex, ri int, hist map[histKey]float64, us [][]float64, keys []blockKey) sessionResult {
+	r := bi.rules[ri]
+	nc := len(d.compare)
+	res := sessionResult{Session: Session{Rule: r.text}, excluded: make([]bool, nc)}
+	for ci, c := range d.compare {
+		for _, m := range c.members {
+			if slices.ContainsFunc(r.keys, func(k blockKey) bool { return k.path == m.path }) {
+				res.excluded[ci] = true
+			}
+		}
+	}
+	res.shared = !slices.ContainsFunc(r.keys, func(k blockKey) bool { return !householdField(k.path) })
+	var pats []histKey
+	var counts []float64
+	var pairs float64
+	for hk, c := range hist {
+		if hk.rules&(1<<ri) != 0 {
+			pats = append(pats, hk)
+			counts = append(counts, c)
+			pairs += c
+		}
+	}
+	sortPatterns(pats, counts)
+	res.Pairs = int64(pairs)
+	if pairs < 20 || !slices.Contains(res.excluded, false) {
+		return res
+	}
+	ms, lambda, iters, gamma := runEM(pats, counts, us, res.excluded)
+	res.m, res.Lambda, res.Iterations = ms, lambda, iters
+	res.Matches = lambda * pairs
+	// A session is trusted when its match class agrees more than chance on the active comparisons.
+	score := 0.0
+	for ci := range nc {
+		if !res.excluded[ci] {
+			top := len(us[ci]) - 1
+			score += math.Log2(ms[ci][top] / us[ci][top])
+		}
+	}
+	res.Used = score > 0 && res.Matches >= 1
+	res.weight = make([]float64, nc)
+	for ci := range nc {
+		for pi, hk := range pats {
+			if !res.excluded[ci] && level(hk.levels, ci) != levelNull {
+				res.weight[ci] += gamma[pi] * counts[pi]
+			}
+		}
+	}
+	res.keyAgree, res.keyTotal = make([]float64, len(keys)), make([]float64, len(keys))
+	for ki, k := range keys {
+		if slices.ContainsFunc(r.keys, func(rk blockKey) bool { return rk.path == k.path }) {
+			continue
+		}
+		for pi, hk := range pats {
+			g := gamma[pi] * counts[pi]
+			res.keyTotal[ki] += g
+			if hk.keys&(1<<ki) != 0 {
+				res.keyAgree[ki] += g
+			}
+		}
+	}
+	return res
+}
+
+// preferredSessions lists the trusted sessions passing ok, preferring those not blocked on fields
+// a household shares when there are any.
+func preferredSessions(results []sessionResult, ok func(sessionResult) bool) []int {
+	var clean, all []int
+	for i, r := range results {
+		if r.Used && ok(r) {
+			all = append(all, i)
+			if !r.shared {
+				clean = append(clean, i)
+			}
+		}
+	}
+	if len(clean) > 0 {
+		return clean
+	}
+	return all
+}
+
+// fieldModels pools each comparison's m over the sessions that estimate it (weighted by their
+// expected matches) and pairs it with u into per-level weights.
+func fieldModels(d *dataset, results []sessionResult, us [][]float64) []FieldModel {
+	var out []FieldModel
 	for ci, c := range d.compare {
 		m := priorM(len(c.labels))
 		var total float64
 		sum := make([]float64, len(m))
-		for _, i := range preferred(func(r sessionResult) bool { return !r.excluded[ci] && r.weight[ci] > 0 }) {
+		for _, i := range preferredSessions(results, func(r sessionResult) bool { return !r.excluded[ci] && r.weight[ci] > 0 }) {
 			r := results[i]
 			for l := range m {
 				sum[l] += r.weight[ci] * r.m[ci][l]
@@ -201,14 +216,19 @@ func estimateModel(d *dataset, bi *blockIndex, cands []candidate) Model {
 			}
 			fm.Levels[l] = lm
 		}
-		model.Fields = append(model.Fields, fm)
+		out = append(out, fm)
 	}
+	return out
+}
 
-	// Key agreement among matches, pooled over the sessions not blocking on the key's field.
+// estimateLambda estimates the prior λ: the number of matches over all pairs, each session's
+// matches divided by its rule's recall (how often matches agree on the rule's keys, pooled over
+// the sessions not blocking on the key's field). It sets each used session's Recall.
+func estimateLambda(d *dataset, bi *blockIndex, results []sessionResult, keys []blockKey) float64 {
 	keyRecall := make([]float64, len(keys))
 	for ki := range keys {
 		var agree, total float64
-		for _, i := range preferred(func(r sessionResult) bool { return r.keyTotal != nil && r.keyTotal[ki] > 0 }) {
+		for _, i := range preferredSessions(results, func(r sessionResult) bool { return r.keyTotal != nil && r.keyTotal[ki] > 0 }) {
 			agree += results[i].keyAgree[ki]
 			total += results[i].keyTotal[ki]
 		}
@@ -217,9 +237,8 @@ func estimateModel(d *dataset, bi *blockIndex, cands []candidate) Model {
 			keyRecall[ki] = max(agree/total, 0.01)
 		}
 	}
-	// Total matches: each session's matches divided by the share of all matches its rule finds.
 	var estimate, weight, floor float64
-	for _, i := range preferred(func(sessionResult) bool { return true }) {
+	for _, i := range preferredSessions(results, func(sessionResult) bool { return true }) {
 		r := &results[i]
 		r.Recall = 1
 		for _, k := range bi.rules[i].keys {
@@ -231,17 +250,13 @@ func estimateModel(d *dataset, bi *blockIndex, cands []candidate) Model {
 		weight += r.Matches
 		floor = max(floor, r.Matches)
 	}
-	for _, r := range results {
-		model.Sessions = append(model.Sessions, r.Session)
-	}
 	n := float64(d.n())
 	allPairs := max(n*(n-1)/2, 1)
 	matches := 0.1 * n // no usable session: assume one record in ten has a duplicate
 	if weight > 0 {
 		matches = max(estimate/weight, floor)
 	}
-	model.Lambda = min(max(matches/allPairs, 1e-15), 0.5)
-	return model
+	return min(max(matches/allPairs, 1e-15), 0.5)
 }
 
 // householdField reports whether people living together commonly share the field.

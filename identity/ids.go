@@ -56,22 +56,32 @@ func uniqueID(seed string, used map[string]bool) string {
 	return id
 }
 
-// assignIDs gives every cluster an id. anchor is each cluster's smallest member row.
-// It returns the ids and the earlier profiles that were absorbed (From -> Into).
+// idClaim is an earlier profile's claim on a cluster: how many of its records the cluster holds.
+type idClaim struct {
+	cluster int
+	id      string
+	count   int
+}
+
+// assignIDs gives every cluster an id, in three phases: clusters holding records of earlier
+// profiles keep one of those ids (claimIDs), the others get the hash of their smallest member key
+// (newIDs), and earlier profiles that kept no cluster are recorded as merged (mergesOf). anchor is
+// each cluster's smallest member row. It returns the ids and the merges (From -> Into).
 func assignIDs(d *dataset, cl *clustering, anchor []int32, prior map[record.RecordKey]string) ([]string, []Merge) {
 	ids := make([]string, len(cl.members))
-	type claim struct {
-		cluster int
-		id      string
-		count   int
-	}
+	claims, taken := claimIDs(d, cl, anchor, prior, ids)
+	newIDs(d, cl, anchor, prior, ids)
+	return ids, mergesOf(claims, taken, ids)
+}
+
+// claimIDs sorts the earlier profiles' claims and hands each cluster the id of its strongest
+// claim that no stronger cluster took. It returns the sorted claims and the ids taken.
+func claimIDs(d *dataset, cl *clustering, anchor []int32, prior map[record.RecordKey]string, ids []string) ([]idClaim, map[string]bool) {
 	priorSize := map[string]int{}
-	used := map[string]bool{}
 	for _, p := range prior {
 		priorSize[p]++
-		used[p] = true
 	}
-	var claims []claim
+	var claims []idClaim
 	for ci, rows := range cl.members {
 		counts := map[string]int{}
 		for _, r := range rows {
@@ -80,12 +90,12 @@ func assignIDs(d *dataset, cl *clustering, anchor []int32, prior map[record.Reco
 			}
 		}
 		for id, c := range counts {
-			claims = append(claims, claim{ci, id, c})
+			claims = append(claims, idClaim{ci, id, c})
 		}
 	}
 	// Most of the profile's members first; then the larger cluster; then the larger (older)
 	// earlier profile; then the id and the cluster's first key, for determinism.
-	slices.SortFunc(claims, func(x, y claim) int {
+	slices.SortFunc(claims, func(x, y idClaim) int {
 		if c := cmp.Compare(y.count, x.count); c != 0 {
 			return c
 		}
@@ -107,9 +117,17 @@ func assignIDs(d *dataset, cl *clustering, anchor []int32, prior map[record.Reco
 			taken[c.id] = true
 		}
 	}
-	// New profiles: the hash of the smallest member key. Should two hashes collide (or hit an
-	// earlier id), the clusters involved take suffixed seeds in key order, so that the outcome
-	// does not depend on the input order.
+	return claims, taken
+}
+
+// newIDs gives the clusters without an id the hash of their smallest member key. Should two
+// hashes collide (or hit an earlier id), the clusters involved take suffixed seeds in key order,
+// so that the outcome does not depend on the input order.
+func newIDs(d *dataset, cl *clustering, anchor []int32, prior map[record.RecordKey]string, ids []string) {
+	used := map[string]bool{}
+	for _, p := range prior {
+		used[p] = true
+	}
 	byHash := make(map[uint64]int32, len(cl.members))
 	var clash []int
 	for ci := range cl.members {
@@ -145,15 +163,19 @@ func assignIDs(d *dataset, cl *clustering, anchor []int32, prior map[record.Reco
 	for _, ci := range clash {
 		ids[ci] = uniqueID(d.keys[anchor[ci]].String(), used)
 	}
-	// Earlier profiles that kept no cluster were merged into the cluster holding most of them.
+}
+
+// mergesOf records the earlier profiles that kept no cluster as merged into the cluster holding
+// most of their records (the first of their sorted claims), sorted by From.
+func mergesOf(claims []idClaim, taken map[string]bool, ids []string) []Merge {
 	var merges []Merge
 	for _, c := range claims {
 		if taken[c.id] {
 			continue
 		}
-		taken[c.id] = true // claims are sorted: the first one is the cluster with most members
+		taken[c.id] = true
 		merges = append(merges, Merge{From: c.id, Into: ids[c.cluster]})
 	}
 	slices.SortFunc(merges, func(x, y Merge) int { return strings.Compare(x.From, y.From) })
-	return ids, merges
+	return merges
 }

@@ -46,110 +46,169 @@ func (t *phaseTimer) done(name string) {
 	t.last = now
 }
 
+// pipeline is one resolution's state as it moves through the phases of doc.go.
+type pipeline struct {
+	cfg         Config
+	prior       State
+	priorLinks  map[record.RecordKey]string
+	incremental bool
+	d           *dataset
+	changed     []bool // incremental runs: rows to compare
+	rules       []blockingRule
+	bi          *blockIndex
+	cands       []candidate
+	model       Model
+	scorer      *scorer
+	edges       []edge
+	cl          *clustering
+	stats       Stats
+	timer       *phaseTimer
+}
+
 // run is the pipeline; changedKeys is nil for a full run.
 func run(ctx context.Context, cfg Config, records []record.Customer, changedKeys []record.RecordKey, prior State) (Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return Result{}, fmt.Errorf("resolve: invalid configuration: %w", err)
 	}
-	incremental := changedKeys != nil
-	timer := &phaseTimer{last: time.Now()}
-	d, err := newDataset(ctx, cfg, records)
-	if err != nil {
-		return Result{}, fmt.Errorf("resolve: %w", err)
+	p := &pipeline{cfg: cfg, prior: prior, priorLinks: prior.linkMap(), incremental: changedKeys != nil,
+		timer: &phaseTimer{last: time.Now()}}
+	phases := []struct {
+		name string
+		run  func(context.Context) error
+	}{
+		{"intern", func(ctx context.Context) error { return p.intern(ctx, records, changedKeys) }},
+		{"block", func(context.Context) error { return p.block() }},
+		{"compare", p.compare},
+		{"model", p.estimate},
+		{"score", func(context.Context) error { p.score(); return nil }},
+		{"cluster", func(context.Context) error { p.cluster(); return nil }},
 	}
+	for _, ph := range phases {
+		if err := ph.run(ctx); err != nil {
+			return Result{}, fmt.Errorf("resolve: %s: %w", ph.name, err)
+		}
+		p.timer.done(ph.name)
+	}
+	res := p.result()
+	p.timer.done("profiles")
+	res.Stats.Phases = p.timer.phases
+	return res, nil
+}
+
+// intern builds the compact dataset and, for incremental runs, marks the changed rows.
+func (p *pipeline) intern(ctx context.Context, records []record.Customer, changedKeys []record.RecordKey) error {
+	d, err := newDataset(ctx, p.cfg, records)
+	if err != nil {
+		return err
+	}
+	p.d = d
 	n := d.n()
-	priorLinks := prior.linkMap()
-	stats := Stats{Records: n, Deleted: len(records) - n, Changed: n}
-	var changed []bool
-	if incremental {
-		changed = changedRows(d, changedKeys, priorLinks)
-		stats.Changed = 0
-		for _, c := range changed {
+	p.stats = Stats{Records: n, Deleted: len(records) - n, Changed: n}
+	if p.incremental {
+		p.changed = changedRows(d, changedKeys, p.priorLinks)
+		p.stats.Changed = 0
+		for _, c := range p.changed {
 			if c {
-				stats.Changed++
+				p.stats.Changed++
 			}
 		}
 	}
-	timer.done("intern")
+	return nil
+}
 
-	// Blocking.
-	var rules []blockingRule
-	reuse := incremental && prior.Model.compatible(d)
+// reuseModel reports whether an incremental run keeps the prior model (it fits the data).
+func (p *pipeline) reuseModel() bool { return p.incremental && p.prior.Model.compatible(p.d) }
+
+// block picks the blocking rules (configured, the prior model's, or derived) and indexes blocks.
+func (p *pipeline) block() error {
+	var err error
 	switch {
-	case len(cfg.Blocking) > 0:
-		rules = mustRules(cfg.Blocking)
-	case reuse && len(prior.Model.Blocking) > 0:
-		if rules, err = parseRules(prior.Model.Blocking); err != nil {
-			return Result{}, fmt.Errorf("resolve: blocking rules of the prior model: %w", err)
+	case len(p.cfg.Blocking) > 0:
+		p.rules = mustRules(p.cfg.Blocking)
+	case p.reuseModel() && len(p.prior.Model.Blocking) > 0:
+		if p.rules, err = parseRules(p.prior.Model.Blocking); err != nil {
+			return fmt.Errorf("blocking rules of the prior model: %w", err)
 		}
 	default:
-		rules = deriveRules(d, cfg.maxBlockSize())
+		p.rules = deriveRules(p.d, p.cfg.maxBlockSize())
 	}
-	rules = d.resolveRules(rules)
-	bi := buildBlocks(d, rules, cfg.maxBlockSize())
-	for _, r := range rules {
-		stats.BlockingRules = append(stats.BlockingRules, r.text)
+	p.rules = p.d.resolveRules(p.rules)
+	p.bi = buildBlocks(p.d, p.rules, p.cfg.maxBlockSize())
+	for _, r := range p.rules {
+		p.stats.BlockingRules = append(p.stats.BlockingRules, r.text)
 	}
-	stats.Blocks, stats.BlocksSkipped = len(bi.blocks), bi.skipped
-	timer.done("block")
+	p.stats.Blocks, p.stats.BlocksSkipped = len(p.bi.blocks), p.bi.skipped
+	return nil
+}
 
-	cands, err := comparePairs(ctx, d, bi, changed)
+// compare compares the candidate pairs (incremental runs: only pairs with a changed row).
+func (p *pipeline) compare(ctx context.Context) error {
+	cands, err := comparePairs(ctx, p.d, p.bi, p.changed)
 	if err != nil {
-		return Result{}, fmt.Errorf("resolve: comparing pairs: %w", err)
+		return fmt.Errorf("comparing pairs: %w", err)
 	}
-	stats.PairsCompared = len(cands)
-	timer.done("compare")
+	p.cands = cands
+	p.stats.PairsCompared = len(cands)
+	return nil
+}
 
-	// Model.
-	var model Model
+// estimate reuses the prior model when it fits, else estimates one from all candidate pairs.
+func (p *pipeline) estimate(ctx context.Context) error {
 	switch {
-	case reuse:
-		model = prior.Model.rescaled(n)
-		model.Blocking = stats.BlockingRules
-		stats.ModelReused = true
-	case incremental:
-		all, err := comparePairs(ctx, d, bi, nil)
+	case p.reuseModel():
+		p.model = p.prior.Model.rescaled(p.d.n())
+		p.model.Blocking = p.stats.BlockingRules
+		p.stats.ModelReused = true
+	case p.incremental:
+		all, err := comparePairs(ctx, p.d, p.bi, nil)
 		if err != nil {
-			return Result{}, fmt.Errorf("resolve: comparing pairs for the model: %w", err)
+			return fmt.Errorf("comparing pairs for the model: %w", err)
 		}
-		model = estimateModel(d, bi, all)
-		markTermFrequency(&model)
+		p.model = estimateModel(p.d, p.bi, all)
+		markTermFrequency(&p.model)
 	default:
-		model = estimateModel(d, bi, cands)
-		markTermFrequency(&model)
+		p.model = estimateModel(p.d, p.bi, p.cands)
+		markTermFrequency(&p.model)
 	}
-	timer.done("model")
+	return nil
+}
 
-	// Links.
-	sc := newScorer(d, &model, buildTF(d, &model))
-	edges := sc.matchEdges(cands, cfg.Threshold)
-	cands = nil
-	stats.PairsMatched = len(edges)
-	exact := exactEdges(d, cfg.Exact, sc)
-	stats.ExactLinks = len(exact)
-	edges = append(edges, exact...)
-	if incremental {
-		edges = append(edges, priorEdges(d, changed, priorLinks)...)
+// score turns matching pairs, deterministic links and (incremental) prior links into edges.
+func (p *pipeline) score() {
+	p.scorer = newScorer(p.d, &p.model, buildTF(p.d, &p.model))
+	p.edges = p.scorer.matchEdges(p.cands, p.cfg.Threshold)
+	p.cands = nil
+	p.stats.PairsMatched = len(p.edges)
+	exact := exactEdges(p.d, p.cfg.Exact, p.scorer)
+	p.stats.ExactLinks = len(exact)
+	p.edges = append(p.edges, exact...)
+	if p.incremental {
+		p.edges = append(p.edges, priorEdges(p.d, p.changed, p.priorLinks)...)
 	}
-	timer.done("score")
+}
 
-	cl := buildClusters(n, edges, newConstraints(d, cfg, prior.Splits))
-	edges = nil
-	stats.LinksRefused, stats.ClustersSplit = cl.rejected, cl.split
-	if len(cl.reasons) > 0 {
-		stats.RefusedBy = cl.reasons
+// cluster merges the edges strongest first under merge protection.
+func (p *pipeline) cluster() {
+	p.cl = buildClusters(p.d.n(), p.edges, newConstraints(p.d, p.cfg, p.prior.Splits))
+	p.edges = nil
+	p.stats.LinksRefused, p.stats.ClustersSplit = p.cl.rejected, p.cl.split
+	if len(p.cl.reasons) > 0 {
+		p.stats.RefusedBy = p.cl.reasons
 	}
+}
+
+// result gives stable ids, builds every link's evidence and every profile's golden record.
+func (p *pipeline) result() Result {
+	d, cl := p.d, p.cl
 	anchor := make([]int32, len(cl.members))
 	for ci, rows := range cl.members {
 		anchor[ci] = slices.MinFunc(rows, func(a, b int32) int { return compareKeys(d.keys[a], d.keys[b]) })
 	}
 	parent := cl.parents(anchor)
-	timer.done("cluster")
-
-	ids, merges := assignIDs(d, cl, anchor, priorLinks)
-	res := Result{Model: model, Merges: merges}
-	res.Links = make([]Link, n)
-	for row := range int32(n) {
+	ids, merges := assignIDs(d, cl, anchor, p.priorLinks)
+	res := Result{Model: p.model, Merges: merges}
+	res.Links = make([]Link, d.n())
+	for row := range int32(d.n()) {
 		l := Link{Record: d.keys[row], Profile: ids[cl.cluster[row]], Evidence: Evidence{Rule: EvidenceAnchor}}
 		if pe := parent[row]; pe >= 0 {
 			e := cl.tree[pe]
@@ -157,18 +216,16 @@ func run(ctx context.Context, cfg Config, records []record.Customer, changedKeys
 			if other == row {
 				other = e.b
 			}
-			l.Evidence = sc.evidence(e, d.keys[other])
+			l.Evidence = p.scorer.evidence(e, d.keys[other])
 		}
 		res.Links[row] = l
 	}
-	attachMergeEvidence(d, cl, ids, priorLinks, sc, res.Merges)
-	stats.Merges = len(res.Merges)
-	res.Profiles = buildProfiles(d, cfg, cl, ids)
-	stats.Profiles = len(res.Profiles)
-	timer.done("profiles")
-	stats.Phases = timer.phases
-	res.Stats = stats
-	return res, nil
+	attachMergeEvidence(d, cl, ids, p.priorLinks, p.scorer, res.Merges)
+	p.stats.Merges = len(res.Merges)
+	res.Profiles = buildProfiles(d, p.cfg, cl, ids)
+	p.stats.Profiles = len(res.Profiles)
+	res.Stats = p.stats
+	return res
 }
 
 // changedRows marks the changed rows: listed, or unknown to the prior state.
