@@ -81,3 +81,17 @@ func settingsKeys(s connectors.Settings) []string {
 	}
 	return out
 }
+
+// DecodeSettings decodes a vendor section (as a YAML entry's keys) onto the spec's defaults and
+// validates it for a sandbox entry: how tests build a connector's Settings the way a
+// configuration file does.
+func DecodeSettings(key string, spec connectors.Spec, vendor map[string]any) (connectors.Settings, error) {
+	settings, problems := decodeSettings(key, spec, vendor, nil)
+	c := &connectors.Check{Key: key, Sandbox: true}
+	settings.Validate(c)
+	problems = append(problems, c.Problems...)
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%w:\n  - %s", ErrInvalid, strings.Join(problems, "\n  - "))
+	}
+	return settings, nil
+}

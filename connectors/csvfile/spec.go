@@ -10,6 +10,8 @@ import (
 type Settings struct {
 	Path    string `koanf:"path"`
 	Mapping string `koanf:"mapping"`
+	// PageSize is rows per page (extension; default 1000).
+	PageSize int `koanf:"page_size"`
 }
 
 // Validate checks the keys. The files are read when the worker builds the source (engine.Build),
@@ -26,7 +28,7 @@ func init() {
 		Settings: func() connectors.Settings { return &Settings{} },
 		NewSource: func(e connectors.Env) (connectors.Source, error) {
 			s := e.Settings.(*Settings)
-			return New(Config{Name: e.Name, Path: s.Path, MappingPath: s.Mapping})
+			return New(Config{Name: e.Name, Path: s.Path, MappingPath: s.Mapping, PageSize: s.PageSize})
 		},
 	})
 }

@@ -284,19 +284,6 @@ func TestSource_Resume(t *testing.T) {
 	})
 }
 
-func TestSource_Auth(t *testing.T) {
-	sb := startSandbox(t, "right-token")
-	src := newSource(t, sb, func(c *ga4.Config) { c.Token = "wrong-token" })
-	_, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindEngagement})
-	he, ok := httpx.AsError(err)
-	require.True(t, ok, "want *httpx.Error, got %v", err)
-	assert.Equal(t, 401, he.Status)
-	assert.Equal(t, "UNAUTHENTICATED", he.Code)
-	assert.False(t, he.Retryable())
-	assert.Contains(t, err.Error(), "$GA4_TOKEN")
-	assert.NotContains(t, err.Error(), "wrong-token")
-	assert.Equal(t, int64(1), sb.Stats(sandbox.GA4).Requests.Load(), "401 is not retried")
-}
 
 func TestNew_Validation(t *testing.T) {
 	base := func(mod func(*ga4.Config)) ga4.Config {

@@ -14,7 +14,8 @@ type Settings struct {
 	// Customers names the source whose ids the customer dimension holds (extension; default: the
 	// first CRM source).
 	Customers string   `koanf:"customer_source"`
-	Metrics   []string `koanf:"metrics"` // extension
+	Metrics   []string `koanf:"metrics"`   // extension
+	PageSize  int      `koanf:"page_size"` // extension: rows per request (default 10000)
 }
 
 // Validate checks the keys.
@@ -41,7 +42,7 @@ func init() {
 			s := e.Settings.(*Settings)
 			return New(Config{Name: e.Name, BaseURL: e.BaseURL, Token: e.SecretOf(s.TokenEnv), TokenEnv: s.TokenEnv,
 				RequestsPerSecond: e.RateLimit.RequestsPerSecond, Burst: e.RateLimit.Burst, PropertyID: s.PropertyID,
-				CustomerDimension: s.CustomerDimension, Metrics: s.Metrics, HTTP: e.HTTP})
+				CustomerDimension: s.CustomerDimension, Metrics: s.Metrics, PageSize: s.PageSize, HTTP: e.HTTP})
 		},
 	})
 }

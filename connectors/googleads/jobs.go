@@ -26,6 +26,9 @@ func (d *Destination) runJob(ctx context.Context, b connectors.Batch) ([]connect
 	for i, m := range b.Members {
 		out[i] = connectors.Outcome{ProfileID: m.ProfileID}
 		ids := identifiers(m)
+		if b.Op == connectors.OpRemove {
+			ids = removalIdentifiers(m)
+		}
 		if len(ids) == 0 {
 			out[i].Status, out[i].Reason = connectors.StatusRejected, "no_identifier: member has no usable email, phone or full address"
 			continue

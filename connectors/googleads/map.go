@@ -33,6 +33,33 @@ func identifiers(m connectors.Member) []userIdentifier {
 	return ids
 }
 
+// Handle is the member's hashed email and phone as Google matches them (connectors.Handler).
+func (d *Destination) Handle(m connectors.Member) string { return handleOf(m).String() }
+
+func handleOf(m connectors.Member) hashing.Handle {
+	return hashing.Handle{Email: hashing.SHA256(hashing.Email(m.Email)), Phone: hashing.SHA256(hashing.PhoneE164(m.Phone))}
+}
+
+// removalIdentifiers are a removed member's identifiers: from its fields, else from the ledger's
+// handle (its profile may be gone).
+func removalIdentifiers(m connectors.Member) []userIdentifier {
+	if ids := identifiers(m); len(ids) > 0 {
+		return ids
+	}
+	h, err := hashing.ParseHandle(m.Handle)
+	if err != nil {
+		return nil
+	}
+	var ids []userIdentifier
+	if h.Email != "" {
+		ids = append(ids, userIdentifier{HashedEmail: h.Email})
+	}
+	if h.Phone != "" {
+		ids = append(ids, userIdentifier{HashedPhoneNumber: h.Phone})
+	}
+	return ids
+}
+
 // describe renders one Google Ads error as "kind=CODE: message".
 func describe(e adsError) string {
 	var codes []string

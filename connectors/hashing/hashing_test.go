@@ -1,7 +1,10 @@
 // This file tests identifier normalization and the vendors' published hashing test vectors.
 package hashing
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSHA256_Vectors(t *testing.T) {
 	tests := []struct{ name, in, want string }{
@@ -87,5 +90,19 @@ func TestBirthParts(t *testing.T) {
 				t.Fatalf("BirthParts(%q) = %q %q %q", tt.in, y, m, d)
 			}
 		})
+	}
+}
+
+func TestHandle(t *testing.T) {
+	h := Handle{Email: SHA256("mary@example.com"), Phone: SHA256("15559876543")}
+	got, err := ParseHandle(h.String())
+	if err != nil || got != h {
+		t.Fatalf("round trip: %v %v", got, err)
+	}
+	if _, err := ParseHandle("email=mary@example.com"); err == nil || strings.Contains(err.Error(), "mary") {
+		t.Fatalf("a clear identifier is refused without being echoed: %v", err)
+	}
+	if e, _ := ParseHandle(""); !e.Empty() {
+		t.Fatal("empty handle")
 	}
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/connectors/connectortest"
-	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/sandbox"
 )
@@ -248,87 +247,8 @@ func TestSource_FetchPage_TieBeyondCap(t *testing.T) {
 	assert.Contains(t, err.Error(), "share lastmodifieddate")
 }
 
-func TestSource_FetchPage_Faults(t *testing.T) {
-	sb := startSandbox(t, 300)
-	tests := []struct {
-		name       string
-		fault      sandbox.Fault
-		mod        func(*Config)
-		wantErrors bool // the fault surfaces as a retryable error the caller retries
-	}{
-		{"500 retried by the transport", sandbox.Fault{Kind: sandbox.Fault500, Every: 3, Times: 3}, nil, false},
-		{"429 retried by the transport", sandbox.Fault{Kind: sandbox.Fault429, Every: 3, Times: 3}, nil, false},
-		{"slow answer beyond the timeout", sandbox.Fault{Kind: sandbox.FaultSlow, Every: 3, Times: 2, Delay: 2 * time.Second},
-			func(c *Config) { c.Timeout = 300 * time.Millisecond }, false},
-		{"truncated JSON", sandbox.Fault{Kind: sandbox.FaultTruncate, Every: 2, Times: 3}, nil, true},
-		{"500s exhausting the transport retries", sandbox.Fault{Kind: sandbox.Fault500, Times: 4}, nil, true},
-	}
-	for _, mode := range []struct {
-		name  string
-		since time.Time
-	}{{"full", time.Time{}}, {"incremental", time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)}} {
-		for _, tt := range tests {
-			t.Run(mode.name+"/"+tt.name, func(t *testing.T) {
-				sb.Faults.Set(sandbox.HubSpot, tt.fault)
-				defer sb.Faults.Clear(sandbox.HubSpot)
-				src := newSource(t, sb, tt.mod)
-				res := syncAll(t, src, mode.since)
-				assert.Equal(t, wantIDs(sb, mode.since), ids(res.customers))
-				assert.Positive(t, sb.Faults.Fired(sandbox.HubSpot))
-				if tt.wantErrors {
-					assert.NotEmpty(t, res.errs)
-				} else {
-					assert.Empty(t, res.errs)
-				}
-			})
-		}
-	}
-}
 
-func TestSource_FetchPage_Resume(t *testing.T) {
-	sb := startSandbox(t, 300)
-	for _, mode := range []struct {
-		name  string
-		since time.Time
-	}{{"full", time.Time{}}, {"incremental", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}} {
-		t.Run(mode.name, func(t *testing.T) {
-			src := newSource(t, sb, nil)
-			res := syncAll(t, src, mode.since)
-			require.Greater(t, len(res.pages), 2)
-			// a fresh process resumes from any stored cursor and gets the same page
-			again := newSource(t, sb, nil)
-			for i, cur := range res.cursors {
-				p, err := again.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: cur, Since: mode.since})
-				require.NoError(t, err)
-				assert.Equal(t, res.pages[i].Customers, p.Customers, "page %d", i)
-				assert.Equal(t, res.pages[i].Next, p.Next, "page %d", i)
-				assert.Equal(t, res.pages[i].Done, p.Done, "page %d", i)
-			}
-		})
-	}
-}
 
-func TestSource_FetchPage_Unauthorized(t *testing.T) {
-	sb := startSandbox(t, 20)
-	for _, mode := range []struct {
-		name  string
-		since time.Time
-	}{{"list", time.Time{}}, {"search", time.Now()}} {
-		t.Run(mode.name, func(t *testing.T) {
-			src := newSource(t, sb, func(c *Config) { c.Token = "wrong-secret"; c.TokenEnv = "CRM_HUBSPOT_TOKEN" })
-			_, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Since: mode.since})
-			require.Error(t, err)
-			he, ok := httpx.AsError(err)
-			require.True(t, ok)
-			assert.Equal(t, 401, he.Status)
-			assert.False(t, he.Retryable())
-			assert.Equal(t, "INVALID_AUTHENTICATION", he.Code)
-			assert.Contains(t, err.Error(), "$CRM_HUBSPOT_TOKEN")
-			assert.NotContains(t, err.Error(), "wrong-secret")
-			assert.Equal(t, int64(1), src.HTTPStats().Requests, "no retries")
-		})
-	}
-}
 
 func TestSource_FetchPage_BadRequests(t *testing.T) {
 	sb := startSandbox(t, 20)

@@ -15,6 +15,38 @@ func SubscriberHash(email string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// Handle is the member's subscriber hash: all Mailchimp needs to archive or delete the member
+// later (connectors.Handler).
+func (d *Destination) Handle(m connectors.Member) string {
+	if e := emailKey(m); e != "" {
+		return SubscriberHash(e)
+	}
+	return ""
+}
+
+// memberHash is the subscriber hash of a member: from its address, else the ledger's handle.
+func memberHash(m connectors.Member) string {
+	if e := emailKey(m); e != "" {
+		return SubscriberHash(e)
+	}
+	if isMD5Hex(m.Handle) {
+		return m.Handle
+	}
+	return ""
+}
+
+func isMD5Hex(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // emailKey is the member's address as Mailchimp keys it ("" when there is no usable address).
 func emailKey(m connectors.Member) string {
 	e := strings.ToLower(strings.TrimSpace(m.Email))

@@ -105,21 +105,22 @@ func (d *Destination) add(ctx context.Context, members []connectors.Member) ([]c
 	return out, nil
 }
 
-// remove archives (or untags) members who left every synced segment. Archiving an absent or already
-// archived member answers 404, which counts as delivered.
+// remove archives (or untags) members who left every synced segment, by address or by the
+// subscriber hash the ledger kept. Archiving an absent or already archived member answers 404,
+// which counts as delivered.
 func (d *Destination) remove(ctx context.Context, members []connectors.Member) ([]connectors.Outcome, error) {
 	out := make([]connectors.Outcome, len(members))
 	var idx []int
 	for i, m := range members {
 		out[i] = connectors.Outcome{ProfileID: m.ProfileID}
-		if emailKey(m) == "" {
-			out[i].Status, out[i].Reason = connectors.StatusRejected, "no_email: member has no usable email address"
+		if memberHash(m) == "" {
+			out[i].Status, out[i].Reason = connectors.StatusRejected, "no_email: member has neither an address nor a subscriber hash"
 			continue
 		}
 		idx = append(idx, i)
 	}
 	err := d.forEach(ctx, idx, func(ctx context.Context, i int) error {
-		hash := SubscriberHash(emailKey(members[i]))
+		hash := memberHash(members[i])
 		o := &out[i]
 		var err error
 		if d.cfg.Remove == RemoveUntag {

@@ -45,3 +45,28 @@ func (d *Destination) row(m connectors.Member) (vals []string, ok bool) {
 	}
 	return vals, ok
 }
+
+// Handle is the member's hashed email and phone as Meta matches them (connectors.Handler): what a
+// removal sends when the member's profile is gone.
+func (d *Destination) Handle(m connectors.Member) string {
+	return handleOf(m).String()
+}
+
+func handleOf(m connectors.Member) hashing.Handle {
+	return hashing.Handle{Email: hashing.SHA256(hashing.Email(m.Email)), Phone: hashing.SHA256(hashing.PhoneDigits(m.Phone))}
+}
+
+// removalSchema is what removal rows carry: the strong keys, hashed, from the fields or the ledger.
+var removalSchema = []string{"EMAIL", "PHONE"}
+
+// removalRow returns a member's removal row: from its fields, else from the ledger's handle.
+func removalRow(m connectors.Member) ([]string, bool) {
+	h := handleOf(m)
+	if h.Empty() {
+		var err error
+		if h, err = hashing.ParseHandle(m.Handle); err != nil {
+			return nil, false
+		}
+	}
+	return []string{h.Email, h.Phone}, !h.Empty()
+}

@@ -49,9 +49,13 @@ func (d *Destination) users(ctx context.Context, b connectors.Batch) ([]connecto
 	out := make([]connectors.Outcome, len(b.Members))
 	var rows [][]string
 	var rowMember []int
+	schema, rowOf := d.cfg.Schema, d.row
+	if b.Op == connectors.OpRemove {
+		schema, rowOf = removalSchema, removalRow
+	}
 	for i, m := range b.Members {
 		out[i] = connectors.Outcome{ProfileID: m.ProfileID}
-		vals, ok := d.row(m)
+		vals, ok := rowOf(m)
 		if !ok {
 			out[i].Status, out[i].Reason = connectors.StatusRejected, "no_match_key: member has no usable email or phone"
 			continue
@@ -73,7 +77,7 @@ func (d *Destination) users(ctx context.Context, b connectors.Batch) ([]connecto
 	sid := SessionID(b.Key, d.cfg.AudienceID, b.Op)
 	req := usersRequest{
 		Session: session{SessionID: sid, BatchSeq: seq, LastBatchFlag: b.Last, EstimatedNumTotal: total},
-		Payload: payload{Schema: d.cfg.Schema, Data: rows},
+		Payload: payload{Schema: schema, Data: rows},
 	}
 	method, verb := http.MethodPost, "add"
 	if b.Op == connectors.OpRemove {

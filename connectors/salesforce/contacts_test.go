@@ -214,61 +214,7 @@ func TestSource_FetchPage_RequestLimitExceeded(t *testing.T) {
 	assert.NotEmpty(t, page.Customers)
 }
 
-func TestSource_FetchPage_Resume(t *testing.T) {
-	sb := startSandbox(t, 2000)
-	for _, mode := range []struct {
-		name  string
-		since time.Time
-	}{{"full", time.Time{}}, {"incremental", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}} {
-		t.Run(mode.name, func(t *testing.T) {
-			res := syncAll(t, newSource(t, sb, nil), mode.since, nil)
-			require.Greater(t, len(res.pages), 2)
-			again := newSource(t, sb, nil)
-			for i, cur := range res.cursors {
-				p, err := again.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: cur, Since: mode.since})
-				require.NoError(t, err)
-				assert.Equal(t, ids(res.pages[i].Customers), ids(p.Customers), "page %d", i)
-				assert.Equal(t, res.pages[i].Customers, p.Customers, "page %d", i)
-				assert.Equal(t, res.pages[i].Done, p.Done, "page %d", i)
-			}
-			// once the locators are gone, resuming from any cursor still completes the sync with
-			// every record exactly once (page boundaries may shift)
-			for k := 1; k < len(res.cursors); k++ {
-				sb.ExpireSalesforceLocators()
-				var got []record.Customer
-				for _, p := range res.pages[:k] {
-					got = append(got, p.Customers...)
-				}
-				cur := res.cursors[k]
-				for {
-					p, err := again.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: cur, Since: mode.since})
-					require.NoError(t, err)
-					got = append(got, p.Customers...)
-					if p.Done {
-						break
-					}
-					cur = p.Next
-				}
-				assert.Equal(t, wantIDs(sb, mode.since), ids(got), "resumed at page %d after expiry", k)
-			}
-		})
-	}
-}
 
-func TestSource_FetchPage_Unauthorized(t *testing.T) {
-	sb := startSandbox(t, 20)
-	src := newSource(t, sb, func(c *Config) { c.Token = "expired-secret"; c.TokenEnv = "SFDC_TOKEN" })
-	_, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer})
-	require.Error(t, err)
-	he, ok := httpx.AsError(err)
-	require.True(t, ok)
-	assert.Equal(t, http.StatusUnauthorized, he.Status)
-	assert.Equal(t, "INVALID_SESSION_ID", he.Code)
-	assert.False(t, he.Retryable())
-	assert.Contains(t, err.Error(), "$SFDC_TOKEN")
-	assert.NotContains(t, err.Error(), "expired-secret")
-	assert.Equal(t, int64(1), src.HTTPStats().Requests)
-}
 
 func TestSoql(t *testing.T) {
 	tests := []struct {

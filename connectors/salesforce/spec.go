@@ -10,6 +10,8 @@ import (
 type Settings struct {
 	TokenEnv   string `koanf:"token_env"`
 	APIVersion string `koanf:"api_version"`
+	// BatchSize asks for this many records per page (extension; 200..2000, a hint to Salesforce).
+	BatchSize int `koanf:"batch_size"`
 }
 
 // Validate checks the keys.
@@ -33,7 +35,7 @@ func init() {
 		NewSource: func(e connectors.Env) (connectors.Source, error) {
 			s := e.Settings.(*Settings)
 			return New(Config{Name: e.Name, BaseURL: e.BaseURL, Token: e.SecretOf(s.TokenEnv), TokenEnv: s.TokenEnv,
-				RequestsPerSecond: e.RateLimit.RequestsPerSecond, Burst: e.RateLimit.Burst, APIVersion: s.APIVersion, HTTP: e.HTTP})
+				RequestsPerSecond: e.RateLimit.RequestsPerSecond, Burst: e.RateLimit.Burst, APIVersion: s.APIVersion, BatchSize: s.BatchSize, HTTP: e.HTTP})
 		},
 	})
 }

@@ -3,7 +3,6 @@ package shopify
 
 import (
 	"context"
-	"net/http"
 	"sort"
 	"strconv"
 	"testing"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/connectors/connectortest"
-	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/sandbox"
 )
@@ -144,57 +142,7 @@ func TestSource_FetchPage_Incremental(t *testing.T) {
 	}
 }
 
-func TestSource_FetchPage_Faults(t *testing.T) {
-	sb := startSandbox(t, 300)
-	tests := []struct {
-		name       string
-		fault      sandbox.Fault
-		mod        func(*Config)
-		wantErrors bool
-	}{
-		{"500 retried by the transport", sandbox.Fault{Kind: sandbox.Fault500, Every: 3, Times: 2}, nil, false},
-		{"429 with Retry-After 2.0 retried by the transport", sandbox.Fault{Kind: sandbox.Fault429, Every: 3, Times: 1}, nil, false},
-		{"slow answer beyond the timeout", sandbox.Fault{Kind: sandbox.FaultSlow, Every: 3, Times: 1, Delay: 2 * time.Second},
-			func(c *Config) { c.Timeout = 300 * time.Millisecond }, false},
-		{"truncated JSON", sandbox.Fault{Kind: sandbox.FaultTruncate, Every: 2, Times: 3}, nil, true},
-	}
-	for _, kind := range kinds {
-		for _, tt := range tests {
-			t.Run(string(kind)+"/"+tt.name, func(t *testing.T) {
-				sb.Faults.Set(sandbox.Shopify, tt.fault)
-				defer sb.Faults.Clear(sandbox.Shopify)
-				res := syncAll(t, newSource(t, sb, tt.mod), kind, time.Time{})
-				assert.Equal(t, wantIDs(sb, kind, time.Time{}), sorted(res.ids))
-				assert.Positive(t, sb.Faults.Fired(sandbox.Shopify))
-				if tt.wantErrors {
-					assert.NotEmpty(t, res.errs)
-				} else {
-					assert.Empty(t, res.errs)
-				}
-			})
-		}
-	}
-}
 
-func TestSource_FetchPage_Resume(t *testing.T) {
-	sb := startSandbox(t, 300)
-	for _, kind := range kinds {
-		for _, since := range []time.Time{{}, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)} {
-			t.Run(string(kind)+"/"+since.Format("2006"), func(t *testing.T) {
-				res := syncAll(t, newSource(t, sb, nil), kind, since)
-				require.Greater(t, len(res.pages), 2)
-				again := newSource(t, sb, nil)
-				for i, cur := range res.cursors {
-					p, err := again.FetchPage(context.Background(), connectors.PageRequest{Kind: kind, Cursor: cur, Since: since})
-					require.NoError(t, err)
-					assert.Equal(t, res.pages[i].Customers, p.Customers, "page %d", i)
-					assert.Equal(t, res.pages[i].Orders, p.Orders, "page %d", i)
-					assert.Equal(t, res.pages[i].Next, p.Next, "page %d", i)
-				}
-			})
-		}
-	}
-}
 
 func TestSource_FetchPage_Pacing(t *testing.T) {
 	// A small, slowly leaking bucket: the call-limit header makes the client pause instead of
@@ -209,23 +157,6 @@ func TestSource_FetchPage_Pacing(t *testing.T) {
 	assert.Zero(t, src.HTTPStats().Throttled)
 }
 
-func TestSource_FetchPage_Unauthorized(t *testing.T) {
-	sb := startSandbox(t, 20)
-	for _, kind := range kinds {
-		t.Run(string(kind), func(t *testing.T) {
-			src := newSource(t, sb, func(c *Config) { c.Token = "shpat_wrong"; c.TokenEnv = "STORE_TOKEN" })
-			_, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: kind})
-			require.Error(t, err)
-			he, ok := httpx.AsError(err)
-			require.True(t, ok)
-			assert.Equal(t, http.StatusUnauthorized, he.Status)
-			assert.False(t, he.Retryable())
-			assert.Contains(t, he.Message, "Invalid API key or access token")
-			assert.Contains(t, err.Error(), "$STORE_TOKEN")
-			assert.NotContains(t, err.Error(), "shpat_wrong")
-		})
-	}
-}
 
 func TestSource_FetchPage_BadRequests(t *testing.T) {
 	sb := startSandbox(t, 20)

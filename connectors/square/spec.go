@@ -10,6 +10,8 @@ import (
 type Settings struct {
 	TokenEnv    string   `koanf:"token_env"`
 	LocationIDs []string `koanf:"location_ids"`
+	// PageSize is records per page (extension; customers at most 100, orders at most 1000).
+	PageSize int `koanf:"page_size"`
 }
 
 // Validate checks the keys.
@@ -28,7 +30,8 @@ func init() {
 		NewSource: func(e connectors.Env) (connectors.Source, error) {
 			s := e.Settings.(*Settings)
 			return New(Config{Name: e.Name, BaseURL: e.BaseURL, Token: e.SecretOf(s.TokenEnv), TokenEnv: s.TokenEnv,
-				RequestsPerSecond: e.RateLimit.RequestsPerSecond, Burst: e.RateLimit.Burst, LocationIDs: s.LocationIDs, HTTP: e.HTTP})
+				RequestsPerSecond: e.RateLimit.RequestsPerSecond, Burst: e.RateLimit.Burst, LocationIDs: s.LocationIDs,
+				CustomerPageSize: min(s.PageSize, 100), OrderPageSize: s.PageSize, HTTP: e.HTTP})
 		},
 	})
 }
