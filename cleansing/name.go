@@ -19,28 +19,6 @@ type Name struct {
 	Suffix string // lower case, no dots, space-separated: "jr", "iii", "jr phd"
 }
 
-// titleCodes maps folded honorifics to their canonical form.
-var titleCodes = map[string]string{
-	"mr": "mr", "mister": "mr", "mrs": "mrs", "missus": "mrs", "ms": "ms", "miss": "miss",
-	"mx": "mx", "dr": "dr", "doctor": "dr", "prof": "prof", "professor": "prof", "rev": "rev",
-	"revd": "rev", "reverend": "rev", "sir": "sir", "dame": "dame", "lord": "lord",
-	"lady": "lady", "hon": "hon", "honourable": "hon", "honorable": "hon", "herr": "herr",
-	"frau": "frau", "mme": "mme", "madame": "mme", "mlle": "mlle", "mademoiselle": "mlle",
-	"sr": "sr", "senor": "sr", "sra": "sra", "senora": "sra", "srta": "srta", "senorita": "srta",
-	"capt": "capt", "captain": "capt", "col": "col", "colonel": "col", "gen": "gen",
-	"sgt": "sgt", "rabbi": "rabbi", "imam": "imam", "fr": "fr", "pastor": "pastor",
-	"dott": "dott", "dottssa": "dottssa", "ing": "ing", "mag": "mag", "dipling": "dipl-ing",
-}
-
-// suffixCodes maps folded name suffixes to their canonical form.
-var suffixCodes = map[string]string{
-	"jr": "jr", "jnr": "jr", "junior": "jr", "sr": "sr", "snr": "sr", "senior": "sr",
-	"ii": "ii", "iii": "iii", "iv": "iv", "2nd": "ii", "3rd": "iii", "4th": "iv",
-	"phd": "phd", "md": "md", "dds": "dds", "dmd": "dmd", "esq": "esq", "esquire": "esq",
-	"cpa": "cpa", "mba": "mba", "jd": "jd", "dvm": "dvm", "rn": "rn", "obe": "obe",
-	"mbe": "mbe", "cbe": "cbe", "kbe": "kbe", "qc": "qc", "kc": "kc", "msc": "msc",
-}
-
 // nameParticles start a family name: "Ludwig van Beethoven", "Maria de la Cruz".
 var nameParticles = map[string]bool{
 	"van": true, "von": true, "de": true, "del": true, "della": true, "der": true, "den": true,
@@ -333,57 +311,4 @@ func splitComma(s string) (first, last string, suffixes []string) {
 		return head, "", suffixes
 	}
 	return strings.Join(rest, " "), head, suffixes
-}
-
-func isTitleWord(w string) bool  { _, ok := titleCodes[foldKey(w)]; return ok }
-func isSuffixWord(w string) bool { _, ok := suffixCodes[foldKey(w)]; return ok }
-
-// appendCode appends c unless it is already in list.
-func appendCode(list []string, c string) []string {
-	for _, x := range list {
-		if x == c {
-			return list
-		}
-	}
-	return append(list, c)
-}
-
-// NormalizeTitle normalizes a title field: each word must be a known honorific ("Dr.",
-// "Prof. Dr.", "Mrs", "Herr"), returned lower case without dots ("dr", "prof dr"). The error is
-// an *Error with reason invalid_title.
-func NormalizeTitle(raw string) (string, error) {
-	return normalizeCodes(raw, titleCodes, "title", ReasonInvalidTitle, "is not a known honorific")
-}
-
-// NormalizeSuffix normalizes a suffix field: each word must be a known suffix ("Jr.", "III",
-// "Ph.D."), returned lower case without dots ("jr", "iii", "phd"). The error is an *Error with
-// reason invalid_suffix.
-func NormalizeSuffix(raw string) (string, error) {
-	return normalizeCodes(raw, suffixCodes, "suffix", ReasonInvalidSuffix, "is not a known name suffix")
-}
-
-func normalizeCodes(raw string, codes map[string]string, field, reason, msg string) (string, error) {
-	s := cleanText(raw)
-	if s == "" {
-		return "", nil
-	}
-	if len(s) > maxNameBytes {
-		return "", newError(field, reason, raw, msg)
-	}
-	var out []string
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '/' }) {
-		k := foldKey(w)
-		if k == "" {
-			continue
-		}
-		c, ok := codes[k]
-		if !ok {
-			return "", newError(field, reason, raw, msg)
-		}
-		out = appendCode(out, c)
-	}
-	if len(out) == 0 {
-		return "", newError(field, reason, raw, msg)
-	}
-	return strings.Join(out, " "), nil
 }
