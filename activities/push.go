@@ -10,7 +10,10 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/consent"
 	"github.com/cdpflow/cdpflow/delivery"
+	"github.com/cdpflow/cdpflow/privacy"
+	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/summary"
 )
 
@@ -41,7 +44,16 @@ func (a *Activities) Push(ctx context.Context, in PushInput) (*PushResult, error
 	if len(segs) == 0 {
 		segs = a.Config.DestinationSegments(dcfg.Name)
 	}
-	aud, err := delivery.BuildAudience(ctx, a.Store, delivery.Target{Name: dcfg.Name, Spec: dcfg.Spec, Segments: segs, Channel: dcfg.Consent})
+	h, err := privacy.LoadHasher(ctx, a.Store)
+	if err != nil {
+		return nil, fmt.Errorf("push %s: %w", in.Destination, err)
+	}
+	optOuts, err := consent.LoadOptOuts(ctx, a.Store, h, dcfg.Spec.Channel, record.ChannelEmail)
+	if err != nil {
+		return nil, fmt.Errorf("push %s: %w", in.Destination, err)
+	}
+	aud, err := delivery.BuildAudience(ctx, a.Store, delivery.Target{Name: dcfg.Name, Spec: dcfg.Spec, Segments: segs,
+		Policy: a.Config.Consent, OptOuts: optOuts})
 	if err != nil {
 		return nil, fmt.Errorf("push %s: %w", in.Destination, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/consent"
 	"github.com/cdpflow/cdpflow/identity"
 )
 
@@ -24,6 +25,7 @@ type Config struct {
 	Sources      []Source      `koanf:"sources"`
 	Cleanse      Cleanse       `koanf:"cleanse"`
 	Identity     Identity      `koanf:"identity"`
+	Consent      Consent       `koanf:"consent"`
 	Segments     []Segment     `koanf:"segments"`
 	Destinations []Destination `koanf:"destinations"`
 	Schedules    []Schedule    `koanf:"schedules"`
@@ -108,6 +110,9 @@ type Cleanse struct {
 // so there is one definition and one validation of the block.
 type Identity = identity.Config
 
+// Consent is the consent basis: opt_in (default) or opt_out, per country and per source.
+type Consent = consent.Policy
+
 // Segment is a user-defined segment rule.
 type Segment struct {
 	Name string `koanf:"name"`
@@ -122,8 +127,8 @@ type Destination struct {
 	BaseURL   string    `koanf:"base_url"`
 	Segments  []string  `koanf:"segments"`
 	RateLimit RateLimit `koanf:"rate_limit"`
-	// Consent is the channel whose marketing consent a member needs: email | sms | none
-	// (extension; default email for every type).
+	// Consent is accepted only as the channel the type implies (email, or ads for ad platforms):
+	// the channel follows the destination's type and cannot be switched off.
 	Consent string `koanf:"consent"`
 	// BatchSize caps members per call below the vendor's limit (extension).
 	BatchSize int `koanf:"batch_size"`

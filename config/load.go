@@ -12,6 +12,8 @@ import (
 	"github.com/knadh/koanf/providers/confmap"
 	"github.com/knadh/koanf/providers/file"
 	"github.com/knadh/koanf/v2"
+
+	"github.com/cdpflow/cdpflow/consent"
 )
 
 // DefaultFile is read from the working directory when no --config is given and it exists.
@@ -38,7 +40,7 @@ type LoadOptions struct {
 }
 
 // topLevel lists the sections environment variables may set; other CDPFLOW_ variables are ignored.
-var topLevel = map[string]bool{"temporal": true, "store": true, "cleanse": true, "identity": true, "sandbox": true, "log": true}
+var topLevel = map[string]bool{"temporal": true, "store": true, "cleanse": true, "identity": true, "consent": true, "sandbox": true, "log": true}
 
 // Load layers the configuration, decodes it strictly (unknown keys are errors) and validates it.
 func Load(opts LoadOptions) (*Config, error) {
@@ -153,10 +155,8 @@ func (c *Config) applyDefaults() {
 			c.Sources[i].Lookback = defaultLookback
 		}
 	}
-	for i := range c.Destinations {
-		if c.Destinations[i].Consent == "" {
-			c.Destinations[i].Consent = "email"
-		}
+	if c.Consent.Basis == "" {
+		c.Consent.Basis = consent.OptIn
 	}
 }
 

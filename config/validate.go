@@ -31,6 +31,7 @@ func (c *Config) Validate() error {
 	v.sources()
 	v.cleanse()
 	v.identity()
+	v.consent()
 	v.segments()
 	v.destinations()
 	v.campaigns()
@@ -204,6 +205,10 @@ func (v *validator) identity() {
 	}
 }
 
+func (v *validator) consent() {
+	v.errs = append(v.errs, v.cfg.Consent.Validate(func(s string) bool { _, ok := v.cfg.Source(s); return ok })...)
+}
+
 // segments delegates to the segments package, which owns names and rules.
 func (v *validator) segments() {
 	_, err := segments.New(v.cfg.SegmentDefinitions())
@@ -242,10 +247,8 @@ func (v *validator) destinations() {
 				v.add(fmt.Sprintf("%s.segments[%d]", key, j), "unknown segment %q; define it under segments: or use a built-in (%s)", s, strings.Join(segments.BuiltinNames()[:4], ", ")+", ...")
 			}
 		}
-		switch d.Consent {
-		case "email", "sms", "none":
-		default:
-			v.add(key+".consent", "%q: use email, sms or none", d.Consent)
+		if d.Consent != "" && d.Consent != string(d.Spec.Channel) {
+			v.add(key+".consent", "%q: a %s destination's members need %s consent, which cannot be changed; remove the key", d.Consent, d.Type, d.Spec.Channel)
 		}
 		if d.BatchSize < 0 {
 			v.add(key+".batch_size", "must not be negative")

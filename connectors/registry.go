@@ -49,6 +49,9 @@ type Spec struct {
 	Incremental bool
 	// Identifiers lists what a destination can address a member by; a member needs at least one.
 	Identifiers []Identifier
+	// Channel is the consent channel a destination's members need (email for email audiences and
+	// transactional email, ads for ad platforms); it follows the type and cannot be switched off.
+	Channel record.Channel
 	// Settings returns the vendor's configuration section with its defaults filled in.
 	Settings func() Settings
 	// NewSource builds a source; NewDestination a destination.
@@ -83,6 +86,8 @@ func Register(s Spec) {
 		panic(fmt.Sprintf("connectors: source %s lists no record kinds", s.Type))
 	case s.NewDestination != nil && len(s.Identifiers) == 0:
 		panic(fmt.Sprintf("connectors: destination %s lists no identifiers", s.Type))
+	case s.NewDestination != nil && s.Channel == "":
+		panic(fmt.Sprintf("connectors: destination %s names no consent channel", s.Type))
 	}
 	if _, dup := registry[s.Type]; dup {
 		panic(fmt.Sprintf("connectors: %s registered twice", s.Type))

@@ -1,6 +1,6 @@
 // audience.go holds Audience: the members a destination should hold, built from its segments'
-// memberships and the profiles' golden records, leaving out those without consent on the
-// destination's channel and those without an identifier the destination accepts.
+// memberships and the profiles' golden records, leaving out those the consent policy does not let
+// the destination's channel reach and those without an identifier the destination accepts.
 package delivery
 
 import (
@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/consent"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/store"
 )
@@ -25,14 +26,18 @@ type Target struct {
 	Spec connectors.Spec
 	// Segments whose members the destination holds (sorted into each member's Segments).
 	Segments []string
-	// Channel is the consent channel a member needs ("none": no consent needed).
-	Channel string
+	// Policy decides consent on the spec's channel; OptOuts is the opt-out index (nil: none).
+	Policy  consent.Policy
+	OptOuts consent.OptOuts
 }
 
 // Audience is a destination's desired members and the members left out, by reason.
 type Audience struct {
-	Members             []Entry // sorted by profile id
+	Members []Entry // sorted by profile id
+	// SkippedNoConsent counts members the policy does not let the channel reach, SkippedOptedOut
+	// those of them with an explicit opt-out.
 	SkippedNoConsent    int
+	SkippedOptedOut     int
 	SkippedNoIdentifier int
 }
 
@@ -64,7 +69,12 @@ func BuildAudience(ctx context.Context, st AudienceStore, t Target) (Audience, e
 			return Audience{}, fmt.Errorf("%s: segment member %s has no profile (segments are recomputed by the next refresh)", t.Name, id)
 		}
 		g := p.Golden
-		if !hasConsent(g, t.Channel) {
+		switch t.Policy.Decide(consent.Person{Golden: g, Sources: p.Sources}, t.Spec.Channel, t.OptOuts) {
+		case consent.ReasonOptedOut:
+			a.SkippedOptedOut++
+			a.SkippedNoConsent++
+			continue
+		case consent.ReasonNoConsent:
 			a.SkippedNoConsent++
 			continue
 		}
@@ -78,13 +88,6 @@ func BuildAudience(ctx context.Context, st AudienceStore, t Target) (Audience, e
 			LastName: g.LastName, BirthDate: g.BirthDate, Gender: g.Gender, Address: g.Address, Segments: segs}))
 	}
 	return a, nil
-}
-
-func hasConsent(c record.Customer, channel string) bool {
-	if channel == "none" {
-		return true
-	}
-	return c.Consent[record.Channel(channel)].State == record.ConsentSubscribed
 }
 
 // hasIdentifier reports whether the golden record holds an identifier the destination accepts.

@@ -41,7 +41,8 @@ func (r *Request) now() time.Time {
 // its error after the batch's rows are recorded; the rows of a call that got no answer from a
 // non-idempotent destination are in doubt and never resent automatically.
 func Sync(ctx context.Context, l store.Ledger, req Request) (summary.Destination, error) {
-	res := summary.Destination{SkippedNoConsent: req.Audience.SkippedNoConsent, SkippedNoIdentifier: req.Audience.SkippedNoIdentifier}
+	res := summary.Destination{SkippedNoConsent: req.Audience.SkippedNoConsent, SkippedOptedOut: req.Audience.SkippedOptedOut,
+		SkippedNoIdentifier: req.Audience.SkippedNoIdentifier}
 	dest := req.Connector
 	current, err := l.DestinationMembers(ctx, req.Destination)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cdpflow/cdpflow/identity"
@@ -70,7 +71,14 @@ func encodeProfile(p identity.Profile, run string) (store.Profile, error) {
 	if err != nil {
 		return store.Profile{}, fmt.Errorf("encode lineage of %s: %w", p.ID, err)
 	}
-	return store.Profile{ID: p.ID, Golden: p.Golden, Lineage: lineage, Members: len(p.Members), Run: run}, nil
+	var sources []string
+	for _, k := range p.Members {
+		if !slices.Contains(sources, k.Source) {
+			sources = append(sources, k.Source)
+		}
+	}
+	slices.Sort(sources)
+	return store.Profile{ID: p.ID, Golden: p.Golden, Lineage: lineage, Members: len(p.Members), Sources: sources, Run: run}, nil
 }
 
 // decodeProfile rebuilds a profile from its row and its links' records.

@@ -16,6 +16,7 @@ import (
 type Store interface {
 	store.Records
 	store.Identity
+	store.Consent
 	store.Meta
 }
 

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cdpflow/cdpflow/consent"
 	"github.com/cdpflow/cdpflow/identity"
+	"github.com/cdpflow/cdpflow/privacy"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/summary"
 )
@@ -58,6 +60,14 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 		now = req.Now
 	}
 	if err := save(ctx, st, req.Run, prev, res, now()); err != nil {
+		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
+	}
+	// The opt-out index is rebuilt from the same records: an opt-out anywhere wins at push time.
+	h, err := privacy.LoadHasher(ctx, st)
+	if err != nil {
+		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
+	}
+	if err := consent.SaveOptOuts(ctx, st, consent.BuildOptOuts(recs, h)); err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
 	return summarize(prev, res, mode), nil

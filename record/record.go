@@ -33,7 +33,7 @@ type Customer struct {
 	Gender    string  `json:"gender,omitempty"`     // as received; cleansing rewrites it to m|f|x
 	Address   Address `json:"address,omitzero"`
 
-	// Consent per channel (ChannelEmail, ChannelSMS).
+	// Consent per channel (ChannelEmail, ChannelSMS, ChannelAds).
 	Consent map[Channel]Consent `json:"consent,omitempty"`
 	// Attributes holds vendor fields without a canonical home (e.g. "tags", "company").
 	Attributes map[string]string `json:"attributes,omitempty"`
@@ -77,6 +77,9 @@ type Channel string
 const (
 	ChannelEmail Channel = "email"
 	ChannelSMS   Channel = "sms"
+	// ChannelAds is advertising audiences (ad user data and personalization). Few sources record
+	// it; without a statement, email marketing consent stands in for it (package consent).
+	ChannelAds Channel = "ads"
 )
 
 // ConsentState is the normalized consent state for a channel.

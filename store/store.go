@@ -29,8 +29,18 @@ type Store interface {
 	Identity
 	Segments
 	Ledger
+	Consent
 	Meta
 	Close() error
+}
+
+// Consent keeps the opt-out index: keyed hashes (package privacy) of identifiers that carry an
+// explicit opt-out on a channel in any clean record.
+type Consent interface {
+	// ReplaceOptOuts makes keys the channel's whole opt-out index.
+	ReplaceOptOuts(ctx context.Context, channel string, keys []string) error
+	// OptOutKeys returns the channel's opt-out index.
+	OptOutKeys(ctx context.Context, channel string) (map[string]bool, error)
 }
 
 // Runs keeps one row per workflow run (keyed by workflow id).
@@ -167,7 +177,9 @@ type Profile struct {
 	Golden  record.Customer `json:"golden"`
 	Lineage json.RawMessage `json:"lineage,omitempty"` // field -> source record, as identity produced it
 	Members int             `json:"members"`
-	Run     string          `json:"run"` // the run that last wrote it
+	// Sources are the sources of the profile's records, sorted (the consent basis by source).
+	Sources []string `json:"sources,omitempty"`
+	Run     string   `json:"run"` // the run that last wrote it
 }
 
 // Link ties a source record to its profile, with the evidence for the link.

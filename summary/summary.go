@@ -111,6 +111,7 @@ type Destination struct {
 	Failed              int    `json:"failed"`
 	Rejected            int    `json:"rejected"`
 	SkippedNoConsent    int    `json:"skipped_no_consent"`
+	SkippedOptedOut     int    `json:"skipped_opted_out,omitempty"` // of the above, with an explicit opt-out
 	SkippedNoIdentifier int    `json:"skipped_no_identifier,omitempty"`
 	InDoubt             int    `json:"in_doubt,omitempty"`
 	AlreadyDelivered    int    `json:"already_delivered,omitempty"` // of the above, delivered by an earlier attempt

@@ -1,7 +1,10 @@
 // This file registers Google Ads Customer Match with the connector registry: configuration keys and constructor.
 package googleads
 
-import "github.com/cdpflow/cdpflow/connectors"
+import (
+	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/record"
+)
 
 // Settings are the google_ads keys of a destinations[] entry.
 type Settings struct {
@@ -23,7 +26,7 @@ func (s *Settings) Validate(c *connectors.Check) {
 func init() {
 	connectors.Register(connectors.Spec{
 		Type: "google_ads", Role: connectors.RoleAds, Sandbox: "google_ads",
-		Identifiers: []connectors.Identifier{connectors.IdentifierEmail, connectors.IdentifierPhone},
+		Identifiers: []connectors.Identifier{connectors.IdentifierEmail, connectors.IdentifierPhone}, Channel: record.ChannelAds,
 		Settings: func() connectors.Settings {
 			return &Settings{TokenEnv: "GOOGLE_ADS_TOKEN", DeveloperTokenEnv: "GOOGLE_ADS_DEVELOPER_TOKEN"}
 		},

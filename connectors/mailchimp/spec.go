@@ -1,7 +1,10 @@
 // This file registers Mailchimp with the connector registry: its configuration keys and constructor.
 package mailchimp
 
-import "github.com/cdpflow/cdpflow/connectors"
+import (
+	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/record"
+)
 
 // Settings are the mailchimp keys of a destinations[] entry.
 type Settings struct {
@@ -23,7 +26,7 @@ func (s *Settings) Validate(c *connectors.Check) {
 func init() {
 	connectors.Register(connectors.Spec{
 		Type: "mailchimp", Role: connectors.RoleEmail, Sandbox: "mailchimp",
-		Identifiers: []connectors.Identifier{connectors.IdentifierEmail},
+		Identifiers: []connectors.Identifier{connectors.IdentifierEmail}, Channel: record.ChannelEmail,
 		Settings:    func() connectors.Settings { return &Settings{APIKeyEnv: "MAILCHIMP_API_KEY"} },
 		NewDestination: func(e connectors.Env) (connectors.Destination, error) {
 			s := e.Settings.(*Settings)

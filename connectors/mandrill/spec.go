@@ -1,7 +1,10 @@
 // This file registers Mandrill with the connector registry: its configuration keys and constructor.
 package mandrill
 
-import "github.com/cdpflow/cdpflow/connectors"
+import (
+	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/record"
+)
 
 // Settings are the mandrill keys of a destinations[] entry.
 type Settings struct {
@@ -22,7 +25,7 @@ func (s *Settings) Validate(c *connectors.Check) {
 func init() {
 	connectors.Register(connectors.Spec{
 		Type: "mandrill", Role: connectors.RoleTransactional, Sandbox: "mandrill",
-		Identifiers: []connectors.Identifier{connectors.IdentifierEmail},
+		Identifiers: []connectors.Identifier{connectors.IdentifierEmail}, Channel: record.ChannelEmail,
 		Settings:    func() connectors.Settings { return &Settings{APIKeyEnv: "MANDRILL_API_KEY"} },
 		NewDestination: func(e connectors.Env) (connectors.Destination, error) {
 			s := e.Settings.(*Settings)

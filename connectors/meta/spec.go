@@ -1,7 +1,10 @@
 // This file registers Meta custom audiences with the connector registry: configuration keys and constructor.
 package meta
 
-import "github.com/cdpflow/cdpflow/connectors"
+import (
+	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/record"
+)
 
 // Settings are the meta keys of a destinations[] entry.
 type Settings struct {
@@ -19,7 +22,7 @@ func (s *Settings) Validate(c *connectors.Check) {
 func init() {
 	connectors.Register(connectors.Spec{
 		Type: "meta", Role: connectors.RoleAds, Sandbox: "meta",
-		Identifiers: []connectors.Identifier{connectors.IdentifierEmail, connectors.IdentifierPhone},
+		Identifiers: []connectors.Identifier{connectors.IdentifierEmail, connectors.IdentifierPhone}, Channel: record.ChannelAds,
 		Settings:    func() connectors.Settings { return &Settings{TokenEnv: "META_TOKEN"} },
 		NewDestination: func(e connectors.Env) (connectors.Destination, error) {
 			s := e.Settings.(*Settings)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cdpflow/cdpflow/record"
@@ -16,9 +17,9 @@ import (
 var (
 	profilesSpec = insertSpec{
 		table: "profiles",
-		cols:  []string{"id", "golden", "lineage", "members", "run"},
+		cols:  []string{"id", "golden", "lineage", "members", "sources", "run"},
 		suffix: "ON CONFLICT (id) DO UPDATE SET golden = excluded.golden, lineage = excluded.lineage, " +
-			"members = excluded.members, run = excluded.run",
+			"members = excluded.members, sources = excluded.sources, run = excluded.run",
 	}
 	linksSpec = insertSpec{
 		table:  "links",
@@ -57,7 +58,7 @@ func (s *Store) WriteIdentity(ctx context.Context, w store.IdentityWrite) error 
 			if err != nil {
 				return nil, err
 			}
-			return append(args, p.ID, golden, rawArg(p.Lineage), p.Members, runOr(p.Run)), nil
+			return append(args, p.ID, golden, rawArg(p.Lineage), p.Members, strings.Join(p.Sources, ","), runOr(p.Run)), nil
 		})
 		if err != nil {
 			return err
@@ -129,13 +130,17 @@ func (s *Store) checkNoDanglingLinks(ctx context.Context, tx *sql.Tx, w store.Id
 	return nil
 }
 
-const profileCols = `id, golden, lineage, members, run`
+const profileCols = `id, golden, lineage, members, sources, run`
 
 func scanProfile(sc interface{ Scan(...any) error }) (store.Profile, error) {
 	var p store.Profile
 	var golden, lineage []byte
-	if err := sc.Scan(&p.ID, &golden, &lineage, &p.Members, &p.Run); err != nil {
+	var sources string
+	if err := sc.Scan(&p.ID, &golden, &lineage, &p.Members, &sources, &p.Run); err != nil {
 		return p, err
+	}
+	if sources != "" {
+		p.Sources = strings.Split(sources, ",")
 	}
 	if err := json.Unmarshal(golden, &p.Golden); err != nil {
 		return p, fmt.Errorf("decode profile %s: %w", p.ID, err)

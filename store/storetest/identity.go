@@ -26,7 +26,7 @@ func linkKeys(ls []store.Link) []string {
 
 func testIdentity(t *testing.T, s store.Store) {
 	ctx := ctxOf(t)
-	p1 := store.Profile{ID: "p1", Golden: customer("crm", "a", "a@x.io"), Lineage: json.RawMessage(`{"email":"crm/a"}`), Members: 2}
+	p1 := store.Profile{ID: "p1", Golden: customer("crm", "a", "a@x.io"), Lineage: json.RawMessage(`{"email":"crm/a"}`), Members: 2, Sources: []string{"crm", "shop"}}
 	p2 := store.Profile{ID: "p2", Golden: customer("crm", "b", "b@x.io"), Members: 1}
 
 	t.Run("WriteAndRead", func(t *testing.T) {
@@ -49,6 +49,7 @@ func testIdentity(t *testing.T, s store.Store) {
 		require.Equal(t, p1.Golden, got.Golden)
 		require.JSONEq(t, string(p1.Lineage), string(got.Lineage))
 		require.Equal(t, 2, got.Members)
+		require.Equal(t, []string{"crm", "shop"}, got.Sources)
 		require.Equal(t, "run1", got.Run, "an empty profile run takes the write's run")
 
 		_, err = s.GetProfile(ctx, "nope")

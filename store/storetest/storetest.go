@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Segments", testSegments},
 		{"Ledger", testLedger},
 		{"Meta", testMeta},
+		{"Consent", testConsent},
 		{"Times", testTimes},
 		{"Scans", testScans},
 		{"ConcurrentWriters", testConcurrentWriters},
