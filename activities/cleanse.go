@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/cdpflow/cdpflow/cleansing"
+	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/summary"
@@ -50,6 +51,7 @@ func (a *Activities) Cleanse(ctx context.Context, in CleanseInput) (*CleanseResu
 		res.BySource[src] = q
 		res.Accepted += q.Accepted
 		res.Quarantined += q.Quarantined
+		res.Deleted += q.Deleted
 		addCounts(res.Reasons, q.Reasons)
 		addCounts(res.Flags, q.Flags)
 		activity.RecordHeartbeat(ctx, src)
@@ -79,6 +81,12 @@ func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanse
 		return summary.Quality{}, fmt.Errorf("cleanse %s: read staged customers: %w", src, err)
 	}
 	accepted, quality := sr.Finish()
+	gone, err := a.snapshotDeletions(ctx, run, src, quality.Records+quality.Deleted)
+	if err != nil {
+		return summary.Quality{}, err
+	}
+	accepted = append(accepted, gone...)
+	quality.Deleted += len(gone)
 	for start := 0; start < len(accepted); start += writeBatch {
 		end := min(start+writeBatch, len(accepted))
 		if err := a.Store.Upsert(ctx, run, record.Batch{Customers: accepted[start:end]}); err != nil {
@@ -174,6 +182,34 @@ func quarantineItem(run, src string, kind record.Kind, id string, issues []clean
 
 func qualitySummary(q cleansing.Quality) summary.Quality {
 	// Reasons counts quarantined records by their primary reason, so the counts add up to Quarantined.
-	return summary.Quality{Records: q.Records, Accepted: q.Accepted, Quarantined: q.Quarantined,
+	return summary.Quality{Records: q.Records, Accepted: q.Accepted, Quarantined: q.Quarantined, Deleted: q.Deleted,
 		Reasons: q.Primary, Flags: q.Flags, FillRate: q.FillRate}
+}
+
+// snapshotDeletions returns tombstones for the records a full-snapshot source no longer holds: the
+// live clean customers of src this run did not stage. An empty snapshot deletes nothing (a failed
+// export must never empty the audiences).
+func (a *Activities) snapshotDeletions(ctx context.Context, run, src string, read int) ([]record.Customer, error) {
+	scfg, ok := a.Config.Source(src)
+	if !ok {
+		return nil, nil
+	}
+	snap, ok := scfg.Settings.(connectors.Snapshot)
+	if !ok || !snap.FullSnapshot() {
+		return nil, nil
+	}
+	if read == 0 {
+		a.logger().Warn("full snapshot is empty: nothing is deleted", "source", src, "run", run)
+		return nil, nil
+	}
+	missing, err := a.Store.MissingFromRun(ctx, run, src)
+	if err != nil {
+		return nil, fmt.Errorf("cleanse %s: find deletions of the snapshot: %w", src, err)
+	}
+	now := a.now()
+	out := make([]record.Customer, len(missing))
+	for i, k := range missing {
+		out[i] = record.Customer{Source: k.Source, SourceID: k.ID, UpdatedAt: now, Deleted: true}
+	}
+	return out, nil
 }

@@ -68,7 +68,10 @@ func (a *Activities) Extract(ctx context.Context, in ExtractInput) (*ExtractResu
 	if err != nil {
 		return nil, configError("extract %s: %v", in.Source, err)
 	}
-	cp, resumed, err := a.startCheckpoint(ctx, in, scfg.Full || in.Full, scfg.Lookback, src.Kinds())
+	// Sources that cannot read only what changed, and full snapshots, are read whole every time.
+	snapshot, _ := scfg.Settings.(connectors.Snapshot)
+	full := scfg.Full || in.Full || !scfg.Spec.Incremental || (snapshot != nil && snapshot.FullSnapshot())
+	cp, resumed, err := a.startCheckpoint(ctx, in, full, scfg.Lookback, src.Kinds())
 	if err != nil {
 		return nil, err
 	}

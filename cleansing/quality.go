@@ -16,6 +16,8 @@ type Quality struct {
 	Records     int    `json:"records"`
 	Accepted    int    `json:"accepted"`
 	Quarantined int    `json:"quarantined"`
+	// Deleted counts the records the source reported deleted (kept as tombstones, not in Records).
+	Deleted int `json:"deleted,omitempty"`
 	// Primary counts quarantined records by their primary reason (missing_id, no_identifier,
 	// all_junk); the counts add up to Quarantined.
 	Primary map[string]int `json:"primary_reasons"`

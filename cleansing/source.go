@@ -16,6 +16,13 @@ type SourceRun struct {
 	cl       *Cleanser
 	quality  *QualityBuilder
 	accepted []record.Customer
+	deleted  int
+}
+
+// Tombstone is what is kept of a record deleted at its source: its key and the deletion's time,
+// no personal data.
+func Tombstone(c record.Customer) record.Customer {
+	return record.Customer{Source: c.Source, SourceID: c.SourceID, UpdatedAt: c.UpdatedAt, Deleted: true}
 }
 
 // Source starts cleansing the customers of source.
@@ -26,6 +33,12 @@ func (c *Cleanser) Source(source string) *SourceRun {
 // Add cleanses one record. An accepted record is kept until Finish; a quarantined one is only
 // reported in the result (the caller stores it with its reasons).
 func (s *SourceRun) Add(in record.Customer) Result {
+	if in.Deleted && in.SourceID != "" {
+		t := Tombstone(in)
+		s.deleted++
+		s.accepted = append(s.accepted, t)
+		return Result{Record: t}
+	}
 	r := s.cl.Customer(in)
 	s.quality.Add(r)
 	if !r.Quarantined {
@@ -48,5 +61,7 @@ func (s *SourceRun) Finish() ([]record.Customer, Quality) {
 	}
 	out := s.accepted
 	s.accepted = nil
-	return out, s.quality.Report()
+	q := s.quality.Report()
+	q.Deleted = s.deleted
+	return out, q
 }

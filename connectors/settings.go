@@ -131,6 +131,13 @@ func CheckURL(c *Check, key, raw string) {
 	}
 }
 
+// Snapshot is implemented by the Settings of sources that can hold their whole record set in every
+// read (a CSV export): FullSnapshot reports whether this one does, so each read is a full read and a
+// record missing from it is a deletion.
+type Snapshot interface {
+	FullSnapshot() bool
+}
+
 // EngagementKeys is implemented by the Settings of analytics sources whose engagement rows are keyed
 // by the customer ids of another source (GA4's customer dimension holds CRM ids).
 type EngagementKeys interface {

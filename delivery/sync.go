@@ -53,6 +53,7 @@ func Sync(ctx context.Context, l store.Ledger, req Request) (summary.Destination
 		return res, err
 	}
 	plan := Plan(req.Audience.Members, current, Options{AddOnly: req.AddOnly, NoUpdates: !dest.Idempotent(), Exclude: exclude})
+	plan.Removes = append(plan.Removes, handleMoves(dest, plan.Updates)...)
 	size := dest.MaxBatch()
 	if req.BatchSize > 0 && req.BatchSize < size {
 		size = req.BatchSize
@@ -71,6 +72,23 @@ func Sync(ctx context.Context, l store.Ledger, req Request) (summary.Destination
 		runErr = err
 	}
 	return res, runErr
+}
+
+// handleMoves lists the removes that updates need: a member whose handle changed (a new email, so
+// a new Mailchimp subscriber or new hashed identifiers) is removed under its old handle first,
+// or the vendor would keep the old identity next to the new one.
+func handleMoves(dest connectors.Destination, updates []Entry) []Entry {
+	h, ok := dest.(connectors.Handler)
+	if !ok || !dest.Supports(connectors.OpRemove) {
+		return nil
+	}
+	var out []Entry
+	for _, u := range updates {
+		if old := u.Member.Handle; old != "" && h.Handle(u.Member) != old {
+			out = append(out, Entry{Member: connectors.Member{ProfileID: u.Member.ProfileID, Handle: old}})
+		}
+	}
+	return out
 }
 
 // Blocked lists profiles that must not be sent: in-doubt sends of a non-idempotent destination

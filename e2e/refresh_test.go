@@ -35,11 +35,23 @@ type stack struct {
 	rt     *engine.Runtime
 }
 
-func newStack(t *testing.T) *stack {
+func newStack(t *testing.T) *stack { return newStackWith(t, "", nil) }
+
+// newStackWith runs the stack in a new working directory holding files (name -> content), on a
+// configuration file with yamlBody ("" = the built-in configuration).
+func newStackWith(t *testing.T, yamlBody string, files map[string]string) *stack {
 	t.Helper()
 	dir := t.TempDir()
 	t.Chdir(dir)
-	cfg, err := config.Load(config.LoadOptions{Dev: true, Environ: []string{},
+	for name, body := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600))
+	}
+	file := ""
+	if yamlBody != "" {
+		file = filepath.Join(dir, "cdpflow.yaml")
+		require.NoError(t, os.WriteFile(file, []byte(yamlBody), 0o600))
+	}
+	cfg, err := config.Load(config.LoadOptions{Dev: true, Environ: []string{}, File: file,
 		Flags: map[string]string{"store.dsn": "file:" + filepath.Join(dir, "cdpflow.db"), "sandbox.people": "400", "log.level": "warn"}})
 	require.NoError(t, err)
 	cl := startDevServer(t)

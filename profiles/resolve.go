@@ -79,7 +79,21 @@ func summarize(prior identity.State, res identity.Result, mode string) summary.I
 	for _, l := range prior.Links {
 		before[l.Profile] = true
 	}
-	out := summary.Identity{Records: res.Stats.Records, Profiles: len(res.Profiles), Merges: len(res.Merges),
+	kept := make(map[string]bool, len(res.Profiles))
+	for _, p := range res.Profiles {
+		kept[p.ID] = true
+	}
+	merged := make(map[string]bool, len(res.Merges))
+	for _, m := range res.Merges {
+		merged[m.From] = true
+	}
+	removed := map[string]bool{}
+	for _, l := range prior.Links {
+		if !kept[l.Profile] && !merged[l.Profile] {
+			removed[l.Profile] = true
+		}
+	}
+	out := summary.Identity{Records: res.Stats.Records, Profiles: len(res.Profiles), Merges: len(res.Merges), Removed: len(removed),
 		Splits: res.Stats.ClustersSplit, PairsCompared: int64(res.Stats.PairsCompared), Mode: mode}
 	for _, p := range res.Profiles {
 		if len(p.Members) > 1 {

@@ -74,6 +74,11 @@ type Records interface {
 	GetCustomers(ctx context.Context, keys []record.RecordKey) (map[record.RecordKey]record.Customer, error)
 	// ChangedCustomers lists the keys of clean customers written by run (for incremental resolution).
 	ChangedCustomers(ctx context.Context, run string) ([]record.RecordKey, error)
+	// MissingFromRun lists the clean customers of source, not deleted, that run did not stage (what
+	// a full snapshot no longer holds), by id.
+	MissingFromRun(ctx context.Context, run, source string) ([]record.RecordKey, error)
+	// CountLiveCustomers counts the clean customers of a source that are not deleted.
+	CountLiveCustomers(ctx context.Context, source string) (int, error)
 	CountCustomers(ctx context.Context) (int, error)
 }
 

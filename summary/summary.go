@@ -62,6 +62,7 @@ type Source struct {
 type Cleanse struct {
 	Accepted    int                `json:"accepted"`
 	Quarantined int                `json:"quarantined"`
+	Deleted     int                `json:"deleted,omitempty"` // records deleted at their source this run
 	Reasons     map[string]int     `json:"reasons"`         // quarantine reasons
 	Flags       map[string]int     `json:"flags,omitempty"` // fields dropped or flagged on accepted records
 	Orders      *OrderCounts       `json:"orders,omitempty"`
@@ -79,6 +80,7 @@ type Quality struct {
 	Records     int                `json:"records"`
 	Accepted    int                `json:"accepted"`
 	Quarantined int                `json:"quarantined"`
+	Deleted     int                `json:"deleted,omitempty"` // deleted at the source (tombstones kept)
 	Reasons     map[string]int     `json:"reasons,omitempty"`
 	Flags       map[string]int     `json:"flags,omitempty"`
 	FillRate    map[string]float64 `json:"fill_rate,omitempty"`
@@ -91,6 +93,7 @@ type Identity struct {
 	MergedRecords int    `json:"merged_records"` // records that share a profile with another record
 	NewProfiles   int    `json:"new_profiles"`
 	Merges        int    `json:"merges,omitempty"` // existing profiles absorbed into others
+	Removed       int    `json:"removed,omitempty"` // profiles with no records left (deleted at their sources)
 	Splits        int    `json:"splits,omitempty"` // clusters split by merge protection
 	PairsCompared int64  `json:"pairs_compared,omitempty"`
 	Mode          string `json:"mode,omitempty"` // full | incremental

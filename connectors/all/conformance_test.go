@@ -65,6 +65,31 @@ func contactsAndOrders(vendor string) func(*sandbox.Sandbox, record.Kind, time.T
 	}
 }
 
+// withDeletions expects the live contacts plus the archived ones (as deletions): in every sync, or
+// (full false) only in incremental ones.
+func withDeletions(vendor string, full bool) func(*sandbox.Sandbox, record.Kind, time.Time) []string {
+	return func(sb *sandbox.Sandbox, _ record.Kind, since time.Time) []string {
+		if since.IsZero() && !full {
+			return connectortest.LiveContacts(sb, vendor, since)
+		}
+		return connectortest.AllContacts(sb, vendor, since)
+	}
+}
+
+// deleteSome deletes (archives) every 20th contact, the deletion stamped one minute after its last
+// change, so some fall before an incremental starting point and some after.
+func deleteSome(vendor string) func(*sandbox.Sandbox) {
+	return func(sb *sandbox.Sandbox) {
+		sb.Update(func(ds *sandbox.Dataset) {
+			cs := ds.Sources[vendor].Contacts
+			for i := 0; i < len(cs); i += 20 {
+				cs[i].Archived = true
+				cs[i].UpdatedAt = cs[i].UpdatedAt.Add(time.Minute)
+			}
+		})
+	}
+}
+
 func midpoint(vendor string) func(*sandbox.Sandbox, record.Kind) time.Time {
 	return func(sb *sandbox.Sandbox, kind record.Kind) time.Time { return connectortest.Midpoint(sb, vendor, kind) }
 }
@@ -72,9 +97,12 @@ func midpoint(vendor string) func(*sandbox.Sandbox, record.Kind) time.Time {
 func sourceCases(t *testing.T) map[string]connectortest.SourceCase {
 	csvPath, mappingPath := writeCSV(t, 250)
 	return map[string]connectortest.SourceCase{
-		"hubspot": {New: source("hubspot", nil), Vendor: sandbox.HubSpot, Want: contactsAndOrders(sandbox.HubSpot),
+		// HubSpot reads the archived list after the live contacts: archived ones come as deletions.
+		"hubspot": {New: source("hubspot", nil), Vendor: sandbox.HubSpot, Want: withDeletions(sandbox.HubSpot, true), Prepare: deleteSome(sandbox.HubSpot),
 			Since: midpoint(sandbox.HubSpot), CredentialEnv: "HUBSPOT_TOKEN"},
-		"salesforce": {New: source("salesforce", map[string]any{"batch_size": 200}), Vendor: sandbox.Salesforce, Want: contactsAndOrders(sandbox.Salesforce),
+		// Salesforce's incremental syncs use queryAll: deleted Contacts come as deletions.
+		"salesforce": {New: source("salesforce", map[string]any{"batch_size": 200}), Vendor: sandbox.Salesforce, Want: withDeletions(sandbox.Salesforce, false),
+			Prepare: deleteSome(sandbox.Salesforce),
 			Since: midpoint(sandbox.Salesforce), CredentialEnv: "SALESFORCE_TOKEN"},
 		"shopify": {New: source("shopify", nil), Vendor: sandbox.Shopify, Want: contactsAndOrders(sandbox.Shopify),
 			Since: midpoint(sandbox.Shopify), CredentialEnv: "SHOPIFY_TOKEN"},

@@ -34,6 +34,8 @@ type SourceCase struct {
 	CredentialEnv string
 	// People sizes the sandbox dataset (default 600).
 	People int
+	// Prepare changes the sandbox's data before the contract runs (e.g. deletes some records).
+	Prepare func(sb *sandbox.Sandbox)
 }
 
 // SourceToken is the credential the contract's sandboxes accept.
@@ -44,6 +46,9 @@ func RunSource(t *testing.T, c SourceCase) {
 	var sb *sandbox.Sandbox
 	if c.Vendor != "" {
 		sb = StartSandbox(t, max(c.People, 600), SourceToken, c.Vendor)
+		if c.Prepare != nil {
+			c.Prepare(sb)
+		}
 	}
 	src := c.New(t, sb, SourceToken)
 	for _, kind := range src.Kinds() {
@@ -181,6 +186,20 @@ func LiveContacts(sb *sandbox.Sandbox, vendor string, since time.Time) []string 
 	var out []string
 	for _, c := range ds.Sources[vendor].Contacts {
 		if !c.Archived && !c.UpdatedAt.Before(since) {
+			out = append(out, c.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// AllContacts lists every contact, archived ones too, modified at or after since.
+func AllContacts(sb *sandbox.Sandbox, vendor string, since time.Time) []string {
+	ds, release := sb.Data()
+	defer release()
+	var out []string
+	for _, c := range ds.Sources[vendor].Contacts {
+		if !c.UpdatedAt.Before(since) {
 			out = append(out, c.ID)
 		}
 	}

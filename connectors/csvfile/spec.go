@@ -12,7 +12,12 @@ type Settings struct {
 	Mapping string `koanf:"mapping"`
 	// PageSize is rows per page (extension; default 1000).
 	PageSize int `koanf:"page_size"`
+	// Snapshot says the file is the whole customer list: a row that disappears is a deletion.
+	Snapshot bool `koanf:"full_snapshot"`
 }
+
+// FullSnapshot reports whether the file is the whole customer list (connectors.Snapshot).
+func (s *Settings) FullSnapshot() bool { return s.Snapshot }
 
 // Validate checks the keys. The files are read when the worker builds the source (engine.Build),
 // so a bad mapping still fails at start-up, but commands that never read the file do not need it.

@@ -1,5 +1,6 @@
 // This file holds contact paging: the list endpoint for full syncs, the lastmodifieddate search for
-// incremental syncs, and the resumable cursor that carries either.
+// incremental syncs, then (both) the archived list for deletions, and the resumable cursor that
+// carries where a sync stands.
 package hubspot
 
 import (
@@ -22,11 +23,20 @@ import (
 var contactProperties = []string{"email", "firstname", "lastname", "phone", "mobilephone", "date_of_birth",
 	"gender", "address", "city", "state", "zip", "country", "hs_email_optout", "createdate", "lastmodifieddate"}
 
-// cursor is the opaque page cursor, JSON-encoded. Exactly one of List/Search is set.
+// cursor is the opaque page cursor, JSON-encoded. Exactly one of List/Search/Archived is set.
 type cursor struct {
-	V      int          `json:"v"`
-	List   *listState   `json:"list,omitempty"`
-	Search *searchState `json:"search,omitempty"`
+	V        int            `json:"v"`
+	List     *listState     `json:"list,omitempty"`
+	Search   *searchState   `json:"search,omitempty"`
+	Archived *archivedState `json:"archived,omitempty"`
+}
+
+// archivedState pages the archived contacts (deletions). Search never returns archived contacts
+// and the list has no filter on archivedAt, so the whole archived list is paged and only contacts
+// archived at or after Since (epoch ms; 0 = all) are kept.
+type archivedState struct {
+	Since int64  `json:"since,omitempty"`
+	After string `json:"after,omitempty"`
 }
 
 type listState struct {
@@ -56,7 +66,14 @@ func decodeCursor(s string, since time.Time) (cursor, error) {
 		return cursor{V: cursorVersion, Search: &searchState{Since: ms, Max: ms}}, nil
 	}
 	var c cursor
-	if err := json.Unmarshal([]byte(s), &c); err != nil || c.V != cursorVersion || (c.List == nil) == (c.Search == nil) {
+	set := 0
+	err := json.Unmarshal([]byte(s), &c)
+	for _, p := range []bool{c.List != nil, c.Search != nil, c.Archived != nil} {
+		if p {
+			set++
+		}
+	}
+	if err != nil || c.V != cursorVersion || set != 1 {
 		return cursor{}, fmt.Errorf("hubspot: cursor %q is not a HubSpot contacts cursor", s)
 	}
 	return c, nil
@@ -79,13 +96,56 @@ func (s *Source) FetchPage(ctx context.Context, req connectors.PageRequest) (con
 	}
 	before := s.client.Stats.Requests.Load()
 	var page connectors.Page
-	if cur.Search != nil {
+	switch {
+	case cur.Archived != nil:
+		page, err = s.archivedPage(ctx, *cur.Archived)
+	case cur.Search != nil:
 		page, err = s.searchPage(ctx, *cur.Search)
-	} else {
+	default:
 		page, err = s.listPage(ctx, *cur.List)
+	}
+	if err == nil && page.Done && cur.Archived == nil {
+		// Live contacts are done: the archived ones (deletions) follow.
+		page.Done = false
+		page.Next = cursor{V: cursorVersion, Archived: &archivedState{Since: req.Since.UnixMilli()}}.encode()
+		if req.Since.IsZero() {
+			page.Next = cursor{V: cursorVersion, Archived: &archivedState{}}.encode()
+		}
 	}
 	page.Requests = int(s.client.Stats.Requests.Load() - before)
 	return page, err
+}
+
+// archivedPage reads one page of archived contacts and keeps those archived at or after Since, as
+// deleted records.
+func (s *Source) archivedPage(ctx context.Context, st archivedState) (connectors.Page, error) {
+	q := url.Values{"limit": {strconv.Itoa(s.cfg.PageSize)}, "properties": {strings.Join(s.props, ",")}, "archived": {"true"}}
+	if st.After != "" {
+		q.Set("after", st.After)
+	}
+	var resp listResponse
+	if _, err := s.client.JSON(ctx, httpx.Request{Method: http.MethodGet, Path: "/crm/v3/objects/contacts", Query: q}, &resp); err != nil {
+		return connectors.Page{}, fmt.Errorf("hubspot: fetch archived contacts page: %w", err)
+	}
+	var page connectors.Page
+	for _, o := range resp.Results {
+		o.Archived = true
+		c, err := toCustomer(s.cfg.Name, o, s.cfg.ExtraProperties)
+		if err != nil {
+			return connectors.Page{}, fmt.Errorf("hubspot: fetch archived contacts page: %w", err)
+		}
+		if st.Since > 0 && c.UpdatedAt.UnixMilli() < st.Since {
+			continue
+		}
+		page.Customers = append(page.Customers, c)
+	}
+	after := nextAfter(resp.Paging)
+	if after == "" {
+		page.Done = true
+		return page, nil
+	}
+	page.Next = cursor{V: cursorVersion, Archived: &archivedState{Since: st.Since, After: after}}.encode()
+	return page, nil
 }
 
 func (s *Source) listPage(ctx context.Context, st listState) (connectors.Page, error) {

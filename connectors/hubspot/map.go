@@ -40,6 +40,12 @@ func toCustomer(source string, o contactObject, extra []string) (record.Customer
 			Postcode: o.prop("zip"), Country: o.prop("country")},
 		Deleted: o.Archived,
 	}
+	if o.Archived && o.ArchivedAt != "" {
+		// Archiving does not change lastmodifieddate: the deletion's time is archivedAt.
+		if at, err := parseTime(o.ArchivedAt, ""); err == nil {
+			c.UpdatedAt = at
+		}
+	}
 	attrs := map[string]string{}
 	if mobile := o.prop("mobilephone"); mobile != "" {
 		if c.Phone == "" {

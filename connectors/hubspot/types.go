@@ -8,6 +8,7 @@ type contactObject struct {
 	CreatedAt  string             `json:"createdAt"`
 	UpdatedAt  string             `json:"updatedAt"`
 	Archived   bool               `json:"archived"`
+	ArchivedAt string             `json:"archivedAt,omitempty"`
 }
 
 // prop returns a property's value, "" when absent or null.

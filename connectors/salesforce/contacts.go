@@ -145,7 +145,13 @@ func (s *Source) page(ctx context.Context, cur cursor) (connectors.Page, error) 
 func (s *Source) fetch(ctx context.Context, cur cursor) (*queryResponse, error) {
 	req := httpx.Request{Method: http.MethodGet, Path: cur.Next}
 	if cur.Next == "" {
-		req.Path = "/services/data/" + s.cfg.APIVersion + "/query"
+		// /query hides deleted and merged Contacts; incremental syncs use /queryAll, which returns
+		// them with IsDeleted (its next pages still point at /query/… and are followed the same way).
+		endpoint := "/query"
+		if cur.Since != "" {
+			endpoint = "/queryAll"
+		}
+		req.Path = "/services/data/" + s.cfg.APIVersion + endpoint
 		req.Query = url.Values{"q": {soql(cur.Since, cur.Skip)}}
 	}
 	if s.cfg.BatchSize > 0 {

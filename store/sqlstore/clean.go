@@ -11,8 +11,8 @@ import (
 var (
 	customersSpec = insertSpec{
 		table:  "customers",
-		cols:   []string{"source", "id", "last_run", "data"},
-		suffix: "ON CONFLICT (source, id) DO UPDATE SET last_run = excluded.last_run, data = excluded.data",
+		cols:   []string{"source", "id", "deleted", "last_run", "data"},
+		suffix: "ON CONFLICT (source, id) DO UPDATE SET deleted = excluded.deleted, last_run = excluded.last_run, data = excluded.data",
 	}
 	ordersSpec = insertSpec{
 		table: "orders",
@@ -58,7 +58,9 @@ func upsertClean[T any](ctx context.Context, s *Store, run string, spec insertSp
 
 // Upsert writes clean records, kind by kind (each atomically); records not in b are kept.
 func (s *Store) Upsert(ctx context.Context, run string, b record.Batch) error {
-	if err := upsertClean(ctx, s, run, customersSpec, b.Customers, record.Customer.Key, nil); err != nil {
+	if err := upsertClean(ctx, s, run, customersSpec, b.Customers, record.Customer.Key, func(c record.Customer) []any {
+		return []any{c.Deleted}
+	}); err != nil {
 		return err
 	}
 	if err := upsertClean(ctx, s, run, ordersSpec, b.Orders, record.Order.Key, func(o record.Order) []any {
@@ -125,6 +127,39 @@ func (s *Store) GetCustomers(ctx context.Context, keys []record.RecordKey) (map[
 		}
 	}
 	return out, nil
+}
+
+// MissingFromRun lists the live clean customers of source whose key run did not stage (a full
+// snapshot's deletions), by id.
+func (s *Store) MissingFromRun(ctx context.Context, run, source string) ([]record.RecordKey, error) {
+	rows, err := s.query(ctx, s.r, `SELECT c.source, c.id FROM customers c WHERE c.source = ? AND c.deleted = ?
+		AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.run = ? AND s.kind = ? AND s.source = c.source AND s.id = c.id)
+		ORDER BY c.id`, source, false, run, string(record.KindCustomer))
+	if err != nil {
+		return nil, fmt.Errorf("customers missing from run %s: %w", run, err)
+	}
+	defer rows.Close()
+	var keys []record.RecordKey
+	for rows.Next() {
+		var k record.RecordKey
+		if err := rows.Scan(&k.Source, &k.ID); err != nil {
+			return nil, fmt.Errorf("customers missing from run %s: %w", run, err)
+		}
+		keys = append(keys, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("customers missing from run %s: %w", run, err)
+	}
+	return keys, nil
+}
+
+// CountLiveCustomers counts the clean customers of a source that are not deleted.
+func (s *Store) CountLiveCustomers(ctx context.Context, source string) (int, error) {
+	var n int
+	if err := s.queryRow(ctx, s.r, `SELECT COUNT(*) FROM customers WHERE source = ? AND deleted = ?`, source, false).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count live customers of %s: %w", source, err)
+	}
+	return n, nil
 }
 
 // ChangedCustomers lists the keys of clean customers last written by run, by (source, id).

@@ -173,4 +173,17 @@ func testClean(t *testing.T, s store.Store) {
 		})
 		require.Equal(t, []record.Engagement{engagement("ga4", "u1", 7), engagement("ga4", "u2", 4)}, got)
 	})
+	t.Run("MissingFromRunIsWhatASnapshotNoLongerHolds", func(t *testing.T) {
+		gone := customer("file", "3", "")
+		gone.Deleted = true
+		require.NoError(t, s.Upsert(ctx, "snap1", record.Batch{Customers: []record.Customer{
+			customer("file", "1", "1@x.io"), customer("file", "2", "2@x.io"), gone, customer("other", "9", "9@x.io")}}))
+		require.NoError(t, s.Stage(ctx, "snap2", record.Batch{Customers: []record.Customer{customer("file", "1", "1@x.io")}}))
+		missing, err := s.MissingFromRun(ctx, "snap2", "file")
+		require.NoError(t, err)
+		require.Equal(t, []record.RecordKey{{Source: "file", ID: "2"}}, missing, "deleted records and other sources are not missing")
+		n, err := s.CountLiveCustomers(ctx, "file")
+		require.NoError(t, err)
+		require.Equal(t, 2, n)
+	})
 }
