@@ -12,6 +12,7 @@ import (
 
 	"github.com/cdpflow/cdpflow/cleansing"
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/privacy"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/summary"
@@ -69,11 +70,20 @@ func addCounts(dst, src map[string]int) {
 // identifier check needs every accepted record of the source, so they are written once it is done.
 func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanser, run, src string) (summary.Quality, error) {
 	sr := cl.Source(src)
+	suppressed, err := a.suppression(ctx)
+	if err != nil {
+		return summary.Quality{}, fmt.Errorf("cleanse %s: %w", src, err)
+	}
+	sr.Suppressed = suppressed
 	var quarantine []store.QuarantineItem
 	now := a.now()
-	err := a.Store.ScanStaged(ctx, run, src, record.Visitor{Customer: func(c record.Customer) error {
+	err = a.Store.ScanStaged(ctx, run, src, record.Visitor{Customer: func(c record.Customer) error {
 		if r := sr.Add(c); r.Quarantined {
-			quarantine = append(quarantine, quarantineItem(run, src, record.KindCustomer, c.SourceID, r.Issues, c, now))
+			var raw any = c
+			if r.Reason() == cleansing.ReasonErased {
+				raw = nil // an erased person's data is not kept, not even in the quarantine
+			}
+			quarantine = append(quarantine, quarantineItem(run, src, record.KindCustomer, c.SourceID, r.Issues, raw, now))
 		}
 		return nil
 	}})
@@ -114,8 +124,18 @@ func (a *Activities) cleanseOrders(ctx context.Context, cl *cleansing.Cleanser, 
 		batch = batch[:0]
 		return nil
 	}
-	err := a.Store.ScanStaged(ctx, run, src, record.Visitor{Order: func(o record.Order) error {
+	suppressed, err := a.suppression(ctx)
+	if err != nil {
+		return fmt.Errorf("cleanse %s orders: %w", src, err)
+	}
+	err = a.Store.ScanStaged(ctx, run, src, record.Visitor{Order: func(o record.Order) error {
 		r := cl.Order(o)
+		if !r.Quarantined && suppressed != nil && suppressed(r.Record.Email, r.Record.Phone) {
+			counts.Quarantined++
+			quarantine = append(quarantine, quarantineItem(run, src, record.KindOrder, o.ID,
+				[]cleansing.Issue{{Field: "record", Reason: cleansing.ReasonErased}}, nil, now))
+			return nil
+		}
 		if r.Quarantined {
 			counts.Quarantined++
 			quarantine = append(quarantine, quarantineItem(run, src, record.KindOrder, o.ID, r.Issues, o, now))
@@ -171,8 +191,31 @@ func (a *Activities) quarantine(ctx context.Context, items []store.QuarantineIte
 	return nil
 }
 
+// suppression returns the check of an erased person's identifiers (nil when nobody was erased).
+func (a *Activities) suppression(ctx context.Context) (func(email, phone string) bool, error) {
+	keys, err := a.Store.SuppressedKeys(ctx)
+	if err != nil || len(keys) == 0 {
+		return nil, err
+	}
+	h, err := privacy.LoadHasher(ctx, a.Store)
+	if err != nil {
+		return nil, err
+	}
+	return func(email, phone string) bool {
+		for _, k := range h.Keys(email, phone) {
+			if keys[k] {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
 func quarantineItem(run, src string, kind record.Kind, id string, issues []cleansing.Issue, raw any, at time.Time) store.QuarantineItem {
-	data, _ := json.Marshal(raw)
+	var data []byte
+	if raw != nil {
+		data, _ = json.Marshal(raw)
+	}
 	reasons := make([]store.Reason, len(issues))
 	for i, is := range issues {
 		reasons[i] = store.Reason{Field: is.Field, Reason: is.Reason, Value: is.Value}

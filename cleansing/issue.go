@@ -13,6 +13,7 @@ import (
 const (
 	// Quarantine reasons (a record with one of these as its first issue does not go downstream).
 	ReasonMissingID    = "missing_id"    // the record has no source id (customers) or order id
+	ReasonErased       = "erased"        // the person was erased: the record is suppressed, its data not kept
 	ReasonNoIdentifier = "no_identifier" // no usable email and no usable phone left
 	ReasonAllJunk      = "all_junk"      // every field the record carried was dropped
 

@@ -17,6 +17,9 @@ type SourceRun struct {
 	quality  *QualityBuilder
 	accepted []record.Customer
 	deleted  int
+	// Suppressed, when set, reports whether a cleansed email or phone belongs to an erased person:
+	// such a record is quarantined as erased and its data is not kept.
+	Suppressed func(email, phone string) bool
 }
 
 // Tombstone is what is kept of a record deleted at its source: its key and the deletion's time,
@@ -40,6 +43,10 @@ func (s *SourceRun) Add(in record.Customer) Result {
 		return Result{Record: t}
 	}
 	r := s.cl.Customer(in)
+	if !r.Quarantined && s.Suppressed != nil && s.Suppressed(r.Record.Email, r.Record.Phone) {
+		r = Result{Record: record.Customer{Source: in.Source, SourceID: in.SourceID}, Quarantined: true,
+			Issues: []Issue{{Field: recordField, Reason: ReasonErased, Detail: "the person was erased; a later import is suppressed"}}}
+	}
 	s.quality.Add(r)
 	if !r.Quarantined {
 		s.accepted = append(s.accepted, r.Record)

@@ -102,3 +102,17 @@ func CheckBatch(d Destination, name string, b Batch) error {
 type Handler interface {
 	Handle(m Member) string
 }
+
+// Eraser is implemented by destinations that can erase a person for good on an erasure request,
+// beyond a membership remove (Mailchimp's permanent delete, Mandrill's denylist). Destinations
+// without it are erased with a remove. The member carries what is known: its email and phone from
+// the request and the profile, and its handle from the ledger.
+type Eraser interface {
+	Erase(ctx context.Context, m Member) (Erased, error)
+}
+
+// Erased is what an erasure did at the vendor.
+type Erased struct {
+	Action string // e.g. "permanent delete", "denylist"
+	Held   bool   // the vendor held the person (false: nothing to erase)
+}

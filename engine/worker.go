@@ -24,4 +24,5 @@ func RegisterWorkflows(r interface {
 	r.RegisterWorkflow(workflows.CustomerRefresh)
 	r.RegisterWorkflow(workflows.SourceSync)
 	r.RegisterWorkflow(workflows.Campaign)
+	r.RegisterWorkflow(workflows.Erasure)
 }

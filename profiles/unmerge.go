@@ -80,3 +80,29 @@ func Unmerge(ctx context.Context, st Store, cfg identity.Config, profileID strin
 	}
 	return split.NewProfile, nil
 }
+
+// ForgetRecords drops the unmerge decisions that name any of the records (an erased person's).
+func ForgetRecords(ctx context.Context, st Store, recs []record.RecordKey) error {
+	var splits []identity.Split
+	if err := getMeta(ctx, st, metaSplits, &splits); err != nil {
+		return err
+	}
+	gone := map[record.RecordKey]bool{}
+	for _, k := range recs {
+		gone[k] = true
+	}
+	kept := splits[:0]
+	for _, s := range splits {
+		named := gone[s.Record]
+		for _, a := range s.Apart {
+			named = named || gone[a]
+		}
+		if !named {
+			kept = append(kept, s)
+		}
+	}
+	if len(kept) == len(splits) {
+		return nil
+	}
+	return setMeta(ctx, st, metaSplits, kept)
+}

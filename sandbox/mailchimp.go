@@ -40,10 +40,13 @@ type mailchimp struct {
 	mu       sync.Mutex
 	lists    map[string]map[string]*MailchimpMember // list id -> subscriber hash -> member
 	tagCalls int
+	// forgotten holds permanently deleted members (list id -> subscriber hash): they are gone and
+	// cannot be re-imported, as in Mailchimp.
+	forgotten map[string]map[string]bool
 }
 
 func newMailchimp(sb *Sandbox) *mailchimp {
-	return &mailchimp{sb: sb, lists: map[string]map[string]*MailchimpMember{}}
+	return &mailchimp{sb: sb, lists: map[string]map[string]*MailchimpMember{}, forgotten: map[string]map[string]bool{}}
 }
 
 // MailchimpSubscriberHash is Mailchimp's member id: md5 of the lowercased email, hex.
@@ -169,6 +172,8 @@ func (mc *mailchimp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		mc.batch(w, r, parts[1])
 	case len(parts) == 5 && parts[0] == "lists" && parts[2] == "members" && parts[4] == "tags" && r.Method == http.MethodPost:
 		mc.tags(w, r, parts[1], parts[3])
+	case len(parts) == 6 && parts[0] == "lists" && parts[2] == "members" && parts[4] == "actions" && parts[5] == "delete-permanent" && r.Method == http.MethodPost:
+		mc.deletePermanent(w, parts[1], parts[3])
 	case len(parts) == 4 && parts[0] == "lists" && parts[2] == "members":
 		switch r.Method {
 		case http.MethodDelete:
@@ -233,6 +238,9 @@ func (mc *mailchimp) upsert(listID string, in mcBatchMember, updateExisting bool
 	}
 	l := mc.list(listID)
 	hash := MailchimpSubscriberHash(in.EmailAddress)
+	if mc.forgotten[listID][hash] {
+		return nil, false, fmt.Sprintf("%s was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.", in.EmailAddress)
+	}
 	m, exists := l[hash]
 	if exists && !m.Archived {
 		if !updateExisting {
@@ -378,6 +386,22 @@ func (mc *mailchimp) tags(w http.ResponseWriter, r *http.Request, listID, hash s
 		}
 	}
 	sort.Strings(m.Tags)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// deletePermanent erases a member for good: it leaves the list and cannot be re-imported.
+func (mc *mailchimp) deletePermanent(w http.ResponseWriter, listID, hash string) {
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	if mc.lists[listID][hash] == nil {
+		mcProblem(w, http.StatusNotFound, "Resource Not Found", "The requested resource could not be found.")
+		return
+	}
+	delete(mc.lists[listID], hash)
+	if mc.forgotten[listID] == nil {
+		mc.forgotten[listID] = map[string]bool{}
+	}
+	mc.forgotten[listID][hash] = true
 	w.WriteHeader(http.StatusNoContent)
 }
 

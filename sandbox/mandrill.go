@@ -46,10 +46,11 @@ type mandrill struct {
 	seq       int
 	messages  []MandrillMessage
 	sent      map[string]int
+	rejects   map[string]string // denylisted address -> comment
 }
 
 func newMandrill(sb *Sandbox) *mandrill {
-	m := &mandrill{sb: sb, templates: map[string]bool{}, sent: map[string]int{}}
+	m := &mandrill{sb: sb, templates: map[string]bool{}, sent: map[string]int{}, rejects: map[string]string{}}
 	for _, t := range MandrillTemplates {
 		m.templates[t] = true
 	}
@@ -130,6 +131,8 @@ var mdEmail = regexp.MustCompile(`^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$
 
 type mdSendRequest struct {
 	Key             string `json:"key"`
+	Email           string `json:"email"`   // rejects/add
+	Comment         string `json:"comment"` // rejects/add
 	TemplateName    string `json:"template_name"`
 	TemplateContent []struct {
 		Name    string `json:"name"`
@@ -182,6 +185,8 @@ func (md *mandrill) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`"PONG!"`))
 	case "/messages/send-template":
 		md.sendTemplate(w, req)
+	case "/rejects/add":
+		md.rejectAdd(w, req)
 	default:
 		mdFail(w, "ValidationError", "Unknown API method "+path)
 	}
@@ -230,6 +235,8 @@ func (md *mandrill) sendTemplate(w http.ResponseWriter, req mdSendRequest) {
 		switch {
 		case !mdEmail.MatchString(email):
 			msg.Status = "invalid"
+		case md.rejects[email] != "":
+			msg.Status, msg.RejectReason = "rejected", "custom"
 		case strings.Contains(email, "bounce"):
 			msg.Status, msg.RejectReason = "rejected", "hard-bounce"
 		case strings.Contains(email, "spam"):
@@ -256,6 +263,35 @@ func (md *mandrill) sendTemplate(w http.ResponseWriter, req mdSendRequest) {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+// rejectAdd denylists an address: later sends to it are rejected (reject_reason "custom").
+func (md *mandrill) rejectAdd(w http.ResponseWriter, req mdSendRequest) {
+	email := strings.ToLower(strings.TrimSpace(req.Email))
+	if !mdEmail.MatchString(email) {
+		mdFail(w, "ValidationError", "Validation error: {\"email\":\"An email address must contain a single @\"}")
+		return
+	}
+	md.mu.Lock()
+	md.rejects[email] = req.Comment
+	md.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_ = json.NewEncoder(w).Encode(map[string]any{"email": email, "added": true})
+}
+
+// MandrillRejects returns the denylist (lowercased address -> comment).
+func (sb *Sandbox) MandrillRejects() map[string]string {
+	md := sb.mandrill()
+	if md == nil {
+		return nil
+	}
+	md.mu.Lock()
+	defer md.mu.Unlock()
+	out := make(map[string]string, len(md.rejects))
+	for k, v := range md.rejects {
+		out[k] = v
+	}
+	return out
 }
 
 // MandrillTemplateNames lists the known templates, sorted.

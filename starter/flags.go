@@ -107,9 +107,13 @@ func ensureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 	}
 	want := map[string]enums.IndexedValueType{}
 	for name, typ := range workflows.SearchAttributes() {
-		want[name] = enums.INDEXED_VALUE_TYPE_KEYWORD
-		if typ == "KeywordList" {
+		switch typ {
+		case "KeywordList":
 			want[name] = enums.INDEXED_VALUE_TYPE_KEYWORD_LIST
+		case "Datetime":
+			want[name] = enums.INDEXED_VALUE_TYPE_DATETIME
+		default:
+			want[name] = enums.INDEXED_VALUE_TYPE_KEYWORD
 		}
 	}
 	_, err := c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{Namespace: namespace, SearchAttributes: want})

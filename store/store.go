@@ -30,6 +30,7 @@ type Store interface {
 	Segments
 	Ledger
 	Consent
+	Erasures
 	Meta
 	Close() error
 }

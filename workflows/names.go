@@ -26,6 +26,8 @@ var (
 	AttrCampaign = temporal.NewSearchAttributeKeyKeyword("CdpflowCampaign")
 	AttrSources  = temporal.NewSearchAttributeKeyKeywordList("CdpflowSources")
 	AttrStatus   = temporal.NewSearchAttributeKeyKeyword("CdpflowStatus")
+	// AttrDeadline is when an erasure must be done by law (30 days after the request).
+	AttrDeadline = temporal.NewSearchAttributeKeyTime("CdpflowDeadline")
 )
 
 // SearchAttributes lists the attributes to register (name -> type), for the dev server and
@@ -33,7 +35,7 @@ var (
 func SearchAttributes() map[string]string {
 	return map[string]string{
 		AttrKind.GetName(): "Keyword", AttrTrigger.GetName(): "Keyword", AttrCampaign.GetName(): "Keyword",
-		AttrSources.GetName(): "KeywordList", AttrStatus.GetName(): "Keyword",
+		AttrSources.GetName(): "KeywordList", AttrStatus.GetName(): "Keyword", AttrDeadline.GetName(): "Datetime",
 	}
 }
 
@@ -44,6 +46,12 @@ func RefreshID(t time.Time) string { return "refresh-" + t.UTC().Format("2006-01
 // SyncID is the workflow id of a one-source sync.
 func SyncID(source string, t time.Time) string {
 	return fmt.Sprintf("sync-%s-%s", source, t.UTC().Format("2006-01-02T15:04:05Z"))
+}
+
+// ErasureID is the workflow id (and request id) of an erasure requested at t; suffix keeps two
+// requests of one second apart.
+func ErasureID(t time.Time, suffix string) string {
+	return fmt.Sprintf("erasure-%s-%s", t.UTC().Format("2006-01-02T15:04:05Z"), suffix)
 }
 
 // CampaignID is the workflow id of a campaign run.

@@ -21,6 +21,21 @@ type Dialect struct {
 	lock func(ctx context.Context, tx *sql.Tx, key string) error
 }
 
+// text is an expression reading a JSON column as text; bytesText reads a byte column as text.
+func (d Dialect) text(col string) string {
+	if d.name == "postgres" {
+		return col + "::text"
+	}
+	return "CAST(" + col + " AS TEXT)"
+}
+
+func (d Dialect) bytesText(col string) string {
+	if d.name == "postgres" {
+		return "convert_from(" + col + ", 'UTF8')"
+	}
+	return "CAST(" + col + " AS TEXT)"
+}
+
 // SQLite is the dialect of modernc.org/sqlite.
 var SQLite = Dialect{
 	name:       "sqlite",

@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Ledger", testLedger},
 		{"Meta", testMeta},
 		{"Consent", testConsent},
+		{"Erasure", testErasure},
 		{"Times", testTimes},
 		{"Scans", testScans},
 		{"ConcurrentWriters", testConcurrentWriters},
