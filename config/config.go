@@ -161,6 +161,8 @@ type SandboxOpts struct {
 	People   int    `koanf:"people"`
 	Seed     uint64 `koanf:"seed"`
 	PortBase int    `koanf:"port_base"`
+	// TokenTTL is the lifetime of the access tokens the imitated OAuth endpoints issue (default 1h).
+	TokenTTL time.Duration `koanf:"token_ttl"`
 }
 
 // Log configures logging (to stderr).

@@ -235,7 +235,7 @@ func TestLoad_VendorKeysBelongToTheirSpec(t *testing.T) {
 	})
 	cases := []struct{ name, yaml, want string }{
 		{"a key of another vendor", "sources:\n  - {name: a, type: hubspot, base_url: sandbox, list_id: x}\n",
-			"sources[0].list_id: unknown key for a hubspot source; its keys are base_url, full"},
+			"sources[0].list_id: unknown key for a hubspot source; its keys are api_version, base_url"},
 		{"a vendor's own rule", "sources:\n  - {name: a, type: square, base_url: sandbox, location_ids: []}\n",
 			"sources[0].location_ids: list the Square location ids"},
 		{"a secret pasted into token_env is not echoed", "sources:\n  - {name: a, type: hubspot, base_url: 'https://api.hubapi.com', token_env: 'pat-na1-abc/def'}\n",

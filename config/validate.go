@@ -328,6 +328,9 @@ func (v *validator) sandbox() {
 	if o.PortBase < 0 || o.PortBase > 65535-16 {
 		v.add("sandbox.port_base", "%d: use 0 (free ports) or a port from 1 to %d", o.PortBase, 65535-16)
 	}
+	if o.TokenTTL != 0 && o.TokenTTL < 5*time.Second {
+		v.add("sandbox.token_ttl", "%s: use at least 5s (tokens are renewed a quarter of their life early), or leave it out for 1h", o.TokenTTL)
+	}
 }
 
 // Is reports whether err is a validation failure.

@@ -4,9 +4,11 @@
 package connectors
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 )
 
@@ -101,6 +103,12 @@ type Env struct {
 	RateLimit RateLimit
 	// Secret returns the value of a secret variable (the sandbox's stand-in for sandbox entries).
 	Secret func(envName string) string
+	// SecretFile reads the file whose path the variable fileEnv holds (Docker and Kubernetes
+	// secrets); for sandbox entries an unset variable yields the stand-in secret.
+	SecretFile func(fileEnv string) ([]byte, error)
+	// Keep returns the value kept under key, building it on first use, so a credential (and its
+	// cached access token) outlives one activity; nil keeps nothing.
+	Keep func(key string, build func() (any, error)) (any, error)
 	// Segments lists the segments a destination maintains (e.g. Mailchimp tags).
 	Segments []string
 	// HTTP replaces the underlying transport (tests); nil means the default.
@@ -113,6 +121,55 @@ func (e Env) SecretOf(envName string) string {
 		return ""
 	}
 	return e.Secret(envName)
+}
+
+// ReadSecret returns the secret named by env, or (when fileEnv is set) the trimmed content of
+// the file whose path $fileEnv holds.
+func (e Env) ReadSecret(env, fileEnv string) (string, error) {
+	if fileEnv == "" {
+		return e.SecretOf(env), nil
+	}
+	read := e.SecretFile
+	if read == nil {
+		read = ReadSecretFile(os.Getenv)
+	}
+	b, err := read(fileEnv)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// ReadSecretFile returns a SecretFile reader over getenv: the variable holds a path, the file the
+// secret. Errors name the variable, never the content.
+func ReadSecretFile(getenv func(string) string) func(fileEnv string) ([]byte, error) {
+	return func(fileEnv string) ([]byte, error) {
+		path := getenv(fileEnv)
+		if path == "" {
+			return nil, fmt.Errorf("$%s is not set: it should hold the path of the file with the secret", fileEnv)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read the file named by $%s: %w", fileEnv, errors.Unwrap(err))
+		}
+		return b, nil
+	}
+}
+
+// SecretFile checks a *_file_env key: it must name a variable, and (when Secrets) that variable must
+// hold the path of a readable file.
+func (c *Check) SecretFile(key, envName string) {
+	c.Secret(key, envName)
+	if c.Sandbox || !c.Secrets || c.Getenv == nil || !ValidEnvName(envName) {
+		return
+	}
+	if path := c.Getenv(envName); path != "" {
+		if f, err := os.Open(path); err != nil {
+			c.Add(key, "names %s, whose file cannot be read (%v); mount the secret file there", envName, errors.Unwrap(err))
+		} else {
+			f.Close()
+		}
+	}
 }
 
 // CheckURL reports a base_url that is neither empty, "sandbox" nor an absolute http(s) URL with a

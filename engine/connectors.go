@@ -6,6 +6,7 @@ package engine
 import (
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/cdpflow/cdpflow/config"
 	"github.com/cdpflow/cdpflow/connectors"
@@ -22,6 +23,21 @@ type Connectors struct {
 	Sandbox *sandbox.Sandbox
 	// Getenv reads secrets (default os.Getenv).
 	Getenv func(string) string
+
+	kept sync.Map // credentials shared by the activities of this process
+}
+
+// keep returns the value under key, building it once (a failed build is not kept).
+func (c *Connectors) keep(key string, build func() (any, error)) (any, error) {
+	if v, ok := c.kept.Load(key); ok {
+		return v, nil
+	}
+	v, err := build()
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := c.kept.LoadOrStore(key, v)
+	return actual, nil
 }
 
 func (c *Connectors) getenv(name string) string {
@@ -34,7 +50,8 @@ func (c *Connectors) getenv(name string) string {
 // env resolves an entry's common keys: the sandbox's URL and a stand-in secret for sandbox
 // entries, else the configured URL and the secrets from the environment.
 func (c *Connectors) env(name, baseURL string, spec connectors.Spec, settings connectors.Settings, rl config.RateLimit) (connectors.Env, error) {
-	e := connectors.Env{Name: name, BaseURL: baseURL, Settings: settings, RateLimit: rl.Budget(), Secret: c.getenv}
+	e := connectors.Env{Name: name, BaseURL: baseURL, Settings: settings, RateLimit: rl.Budget(), Secret: c.getenv,
+		SecretFile: connectors.ReadSecretFile(c.getenv), Keep: c.keep}
 	if spec.Sandbox == "" || !c.Config.UsesSandbox(baseURL) {
 		return e, nil
 	}
@@ -51,6 +68,12 @@ func (c *Connectors) env(name, baseURL string, spec connectors.Spec, settings co
 			return v
 		}
 		return sandboxSecret
+	}
+	e.SecretFile = func(fileEnv string) ([]byte, error) {
+		if c.getenv(fileEnv) == "" {
+			return []byte(sandboxSecret), nil
+		}
+		return connectors.ReadSecretFile(c.getenv)(fileEnv)
 	}
 	return e, nil
 }

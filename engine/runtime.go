@@ -35,6 +35,7 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*Runti
 		sb, err := sandbox.Start(sandbox.ServerOptions{
 			Dataset:  sandbox.Generate(sandbox.Options{Seed: cfg.SandboxOpts.Seed, People: cfg.SandboxOpts.People}),
 			PortBase: cfg.SandboxOpts.PortBase,
+			TokenTTL: cfg.SandboxOpts.TokenTTL,
 		})
 		if err != nil {
 			rt.Close()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -130,6 +131,32 @@ func ga4Error(w http.ResponseWriter, code int, status, message string) {
 	_, _ = w.Write(data)
 }
 
+// GoogleAuthorized checks a Google access token and answers Google's refusal when it is expired
+// (ACCESS_TOKEN_EXPIRED), unknown, or lacks scope (ACCESS_TOKEN_SCOPE_INSUFFICIENT).
+func GoogleAuthorized(sb *Sandbox, w http.ResponseWriter, tok, scope string) bool {
+	const msg = "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project."
+	fail := func(code int, status, message, reason string) {
+		data, _ := json.Marshal(map[string]any{"error": map[string]any{"code": code, "message": message, "status": status,
+			"details": []any{map[string]any{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason, "domain": "googleapis.com"}}}})
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		w.WriteHeader(code)
+		_, _ = w.Write(data)
+	}
+	switch sb.TokenState(tok) {
+	case TokenExpired:
+		fail(http.StatusUnauthorized, "UNAUTHENTICATED", msg, "ACCESS_TOKEN_EXPIRED")
+		return false
+	case TokenInvalid:
+		fail(http.StatusUnauthorized, "UNAUTHENTICATED", msg, "ACCESS_TOKEN_TYPE_UNSUPPORTED")
+		return false
+	}
+	if scopes, issued := sb.TokenScopes(tok); issued && len(scopes) > 0 && !slices.Contains(scopes, scope) {
+		fail(http.StatusForbidden, "PERMISSION_DENIED", "Request had insufficient authentication scopes.", "ACCESS_TOKEN_SCOPE_INSUFFICIENT")
+		return false
+	}
+	return true
+}
+
 // Throttle answers GA4's short-lived limit: too many concurrent requests.
 func (s *ga4Server) Throttle(w http.ResponseWriter) {
 	ga4Error(w, http.StatusTooManyRequests, "RESOURCE_EXHAUSTED", "Exhausted concurrent requests quota.")
@@ -215,8 +242,8 @@ type ga4Row struct {
 
 func (s *ga4Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	auth := r.Header.Get("Authorization")
-	if !strings.HasPrefix(auth, "Bearer ") || !s.sb.Authorized(strings.TrimPrefix(auth, "Bearer ")) {
-		ga4Error(w, http.StatusUnauthorized, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.")
+	tok := strings.TrimPrefix(auth, "Bearer ")
+	if !strings.HasPrefix(auth, "Bearer ") || !GoogleAuthorized(s.sb, w, tok, "https://www.googleapis.com/auth/analytics.readonly") {
 		return
 	}
 	m := ga4PathRE.FindStringSubmatch(r.URL.Path)

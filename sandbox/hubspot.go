@@ -9,14 +9,21 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-func init() { register(HubSpot, func(sb *Sandbox) vendor { return &hubspotAPI{sb: sb} }) }
+func init() {
+	register(HubSpot, func(sb *Sandbox) vendor {
+		return &hubspotAPI{sb: sb, searchLimit: rate.NewLimiter(hubspotSearchRate, hubspotSearchRate)}
+	})
+}
 
 // HubSpot imitation constants.
 const (
@@ -25,7 +32,11 @@ const (
 	hubspotSearchCap   = 10000  // results reachable by paging one search
 	hubspotDailyLimit  = 250000 // nominal daily allowance shown in headers
 	hubspotNominalRate = 100    // per-second allowance shown in headers when no rate limit is set
+	hubspotSearchRate  = 4      // search calls per second per token (HubSpot's own search limit)
 )
+
+// hubspotPathRE matches the contacts paths of /crm/v3 and of the date versions (/crm/objects/2026-03/...).
+var hubspotPathRE = regexp.MustCompile(`^/crm/(?:v3/objects|objects/20\d\d-(?:03|09))/contacts(/search)?$`)
 
 // hubspotDefaultProps are returned when a request names no properties.
 var hubspotDefaultProps = []string{"firstname", "lastname", "email"}
@@ -45,6 +56,9 @@ type hubspotAPI struct {
 	mu     sync.Mutex
 	recent []time.Time // request times within the trailing second (nominal headers)
 	daily  int
+
+	searchMu    sync.Mutex
+	searchLimit *rate.Limiter // nil: search is not limited
 
 	idxMu  sync.Mutex
 	idxIDs []string // contact ids by position when byID was built
@@ -90,6 +104,27 @@ func (h *hubspotAPI) Throttle(w http.ResponseWriter) {
 		CorrelationID: hubspotCorrelation(), ErrorType: "RATE_LIMIT", PolicyName: "TEN_SECONDLY_ROLLING"})
 }
 
+func (h *hubspotAPI) allowSearch() bool {
+	h.searchMu.Lock()
+	defer h.searchMu.Unlock()
+	return h.searchLimit == nil || h.searchLimit.Allow()
+}
+
+// SetHubSpotSearchLimit sets the HubSpot imitation's search limit in calls per second (default 4,
+// HubSpot's; 0 removes it, for tests that page through many searches).
+func (sb *Sandbox) SetHubSpotSearchLimit(rps float64) {
+	h, ok := sb.vendors[HubSpot].(*hubspotAPI)
+	if !ok {
+		return
+	}
+	h.searchMu.Lock()
+	defer h.searchMu.Unlock()
+	h.searchLimit = nil
+	if rps > 0 {
+		h.searchLimit = rate.NewLimiter(rate.Limit(rps), max(1, int(rps)))
+	}
+}
+
 // rateHeaders writes the usage headers; throttled forces the secondly remaining count to 0.
 func (h *hubspotAPI) rateHeaders(w http.ResponseWriter, throttled bool) {
 	now := time.Now()
@@ -126,15 +161,28 @@ func (h *hubspotAPI) rateHeaders(w http.ResponseWriter, throttled bool) {
 func (h *hubspotAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.rateHeaders(w, false)
 	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !h.sb.Authorized(strings.TrimSpace(token)) {
+	switch h.sb.TokenState(strings.TrimSpace(token)) {
+	case TokenExpired:
+		h.fail(w, http.StatusUnauthorized, "EXPIRED_AUTHENTICATION", "The OAuth token used to make this call expired 12 second(s) ago.")
+		return
+	case TokenInvalid:
 		h.fail(w, http.StatusUnauthorized, "INVALID_AUTHENTICATION",
 			"Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview")
 		return
 	}
+	m := hubspotPathRE.FindStringSubmatch(r.URL.Path)
 	switch {
-	case r.URL.Path == "/crm/v3/objects/contacts" && r.Method == http.MethodGet:
+	case m != nil && m[1] == "" && r.Method == http.MethodGet:
 		h.list(w, r)
-	case r.URL.Path == "/crm/v3/objects/contacts/search" && r.Method == http.MethodPost:
+	case m != nil && m[1] == "/search" && r.Method == http.MethodPost:
+		if !h.allowSearch() {
+			h.write(w, http.StatusTooManyRequests, hubspotError{Status: "error", Message: "You have reached your secondly limit.",
+				CorrelationID: hubspotCorrelation(), ErrorType: "RATE_LIMIT", PolicyName: "SECONDLY"})
+			if st := h.sb.stats[HubSpot]; st != nil {
+				st.Throttled.Add(1)
+			}
+			return
+		}
 		h.search(w, r)
 	default:
 		h.fail(w, http.StatusNotFound, "OBJECT_NOT_FOUND", fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path))

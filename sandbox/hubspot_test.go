@@ -22,6 +22,7 @@ func hubspotStart(t *testing.T, people int) *sandbox.Sandbox {
 		Only: []string{sandbox.HubSpot}, Token: "tok"})
 	require.NoError(t, err)
 	t.Cleanup(sb.Close)
+	sb.SetHubSpotSearchLimit(0) // the wire tests search faster than HubSpot's 4 per second
 	return sb
 }
 
@@ -134,4 +135,22 @@ func TestHubSpot_Wire(t *testing.T) {
 		assert.Equal(t, 200, resp.StatusCode)
 		assert.Nil(t, body, "body is not valid JSON")
 	})
+}
+
+func TestHubSpot_SearchLimit(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.ServerOptions{Dataset: sandbox.Generate(sandbox.Options{People: 20}), Only: []string{sandbox.HubSpot}, Token: "tok"})
+	require.NoError(t, err)
+	defer sb.Close()
+	codes := map[int]int{}
+	var last map[string]any
+	for i := 0; i < 8; i++ {
+		resp, body := hubspotCall(t, sb, "POST", "/crm/v3/objects/contacts/search", "tok", `{"limit":1}`)
+		codes[resp.StatusCode]++
+		if resp.StatusCode == 429 {
+			last = body
+		}
+	}
+	assert.Positive(t, codes[429], "eight searches at once exceed 4 per second")
+	assert.Equal(t, "SECONDLY", last["policyName"])
+	assert.Equal(t, "RATE_LIMIT", last["errorType"])
 }

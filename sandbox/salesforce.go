@@ -201,12 +201,16 @@ func (s *salesforceAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		token, _ = strings.CutPrefix(auth, "OAuth ")
 	}
-	if !s.sb.Authorized(strings.TrimSpace(token)) {
+	if s.sb.TokenState(strings.TrimSpace(token)) != TokenValid { // expired and unknown sessions look alike
 		s.fail(w, http.StatusUnauthorized, "INVALID_SESSION_ID", "Session expired or invalid")
 		return
 	}
+	if strings.TrimSuffix(r.URL.Path, "/") == "/services/data" && r.Method == http.MethodGet {
+		s.write(w, http.StatusOK, sfVersions())
+		return
+	}
 	m := sfPathRE.FindStringSubmatch(r.URL.Path)
-	if m == nil || r.Method != http.MethodGet {
+	if m == nil || r.Method != http.MethodGet || !sfLiveVersion(m[1]) {
 		s.fail(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 		return
 	}
@@ -217,6 +221,25 @@ func (s *salesforceAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.query(w, r, version, all)
+}
+
+// The imitation serves API versions 31.0 (the oldest live since Summer '25 retired 21.0-30.0) to
+// 68.0 (Winter '27).
+const sfOldest, sfNewest = 31, 68
+
+func sfLiveVersion(v string) bool {
+	n, err := strconv.ParseFloat(strings.TrimPrefix(v, "v"), 64)
+	return err == nil && n >= sfOldest && n <= sfNewest
+}
+
+// sfVersions is GET /services/data: every live version, oldest first.
+func sfVersions() []map[string]string {
+	var out []map[string]string
+	for n := sfOldest; n <= sfNewest; n++ {
+		out = append(out, map[string]string{"label": "Release " + strconv.Itoa(n), "url": fmt.Sprintf("/services/data/v%d.0", n),
+			"version": fmt.Sprintf("%d.0", n)})
+	}
+	return out
 }
 
 // sfFilter is a compiled WHERE clause.

@@ -48,6 +48,9 @@ type ServerOptions struct {
 	Token string
 	// Only, when set, limits the servers started to these vendors.
 	Only []string
+	// TokenTTL is the lifetime of the access tokens the imitated token endpoints issue (default
+	// 1h); a short one makes long runs renew their tokens.
+	TokenTTL time.Duration
 }
 
 // Sandbox is a running set of vendor imitations.
@@ -63,6 +66,7 @@ type Sandbox struct {
 	limits  map[string]*rate.Limiter
 	stats   map[string]*VendorStats
 	servers []*http.Server
+	tokens  *tokens
 }
 
 // VendorStats counts what one imitation served.
@@ -81,7 +85,8 @@ func Start(opts ServerOptions) (*Sandbox, error) {
 		opts.Host = "127.0.0.1"
 	}
 	sb := &Sandbox{URLs: map[string]string{}, Faults: newFaults(), Token: opts.Token, data: opts.Dataset,
-		vendors: map[string]vendor{}, limits: map[string]*rate.Limiter{}, stats: map[string]*VendorStats{}}
+		vendors: map[string]vendor{}, limits: map[string]*rate.Limiter{}, stats: map[string]*VendorStats{},
+		tokens: newTokens(opts.TokenTTL)}
 	want := map[string]bool{}
 	for _, v := range opts.Only {
 		want[v] = true
@@ -154,16 +159,11 @@ func (sb *Sandbox) Stats(vendorName string) *VendorStats { return sb.stats[vendo
 // Vendor returns a running imitation, for tests that inspect destination state.
 func (sb *Sandbox) Vendor(name string) any { return sb.vendors[name] }
 
-// Authorized reports whether a presented credential is accepted.
-func (sb *Sandbox) Authorized(token string) bool {
-	if token == "" {
-		return false
-	}
-	return sb.Token == "" || token == sb.Token
-}
-
 func (sb *Sandbox) middleware(name string, v vendor) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sb.serveToken(name, w, r) {
+			return // token endpoints are not the API: no limits, no faults, not counted
+		}
 		st := sb.stats[name]
 		st.Requests.Add(1)
 		sb.mu.RLock()

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,8 +108,17 @@ func (s *shopifyAPI) Throttle(w http.ResponseWriter) {
 var shopifyPathRE = regexp.MustCompile(`^/admin/api/(\d{4}-\d{2}|unstable)/(customers|orders)\.json$`)
 
 func (s *shopifyAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !s.sb.Authorized(r.Header.Get("X-Shopify-Access-Token")) {
+	tok := r.Header.Get("X-Shopify-Access-Token")
+	if s.sb.TokenState(tok) != TokenValid {
 		s.fail(w, http.StatusUnauthorized, "[API] Invalid API key or access token (unrecognized login or wrong password)")
+		return
+	}
+	if r.URL.Path == "/admin/oauth/access_scopes.json" && r.Method == http.MethodGet {
+		var handles []map[string]string
+		for _, sc := range s.scopes(tok) {
+			handles = append(handles, map[string]string{"handle": sc})
+		}
+		s.write(w, http.StatusOK, map[string]any{"access_scopes": handles})
 		return
 	}
 	if !s.take() {
@@ -124,8 +134,32 @@ func (s *shopifyAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, http.StatusNotFound, "Not Found")
 		return
 	}
-	s.list(w, r, m[2])
+	w.Header().Set("X-Shopify-API-Version", shopifyServedVersion(m[1]))
+	s.list(w, r, m[2], slices.Contains(s.scopes(tok), "read_all_orders"))
 }
+
+// shopifyLive are the supported versions on 2026-12-02, oldest first; a request for another
+// version is answered by the oldest supported one, as Shopify does.
+var shopifyLive = []string{"2026-01", "2026-04", "2026-07", "2026-10", "2027-01"}
+
+func shopifyServedVersion(v string) string {
+	if v == "unstable" || slices.Contains(shopifyLive, v) {
+		return v
+	}
+	return shopifyLive[0]
+}
+
+// scopes are the access scopes of a token: what the token endpoint granted, or for static
+// tokens the app's scopes (SetScopes).
+func (s *shopifyAPI) scopes(tok string) []string {
+	if sc, issued := s.sb.TokenScopes(tok); issued {
+		return sc
+	}
+	return s.sb.grantedScopes(Shopify, defaultShopifyScopes)
+}
+
+// shopifyOrderWindow is how far back orders are visible without read_all_orders.
+const shopifyOrderWindow = 60 * 24 * time.Hour
 
 // shopifyCursor is what a page_info token carries.
 type shopifyCursor struct {
@@ -152,7 +186,7 @@ func shopifyParseTime(v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not an ISO 8601 date", v)
 }
 
-func (s *shopifyAPI) list(w http.ResponseWriter, r *http.Request, resource string) {
+func (s *shopifyAPI) list(w http.ResponseWriter, r *http.Request, resource string, allOrders bool) {
 	q := r.URL.Query()
 	limit := shopifyDefaultLimit
 	if v := q.Get("limit"); v != "" {
@@ -245,6 +279,9 @@ func (s *shopifyAPI) list(w http.ResponseWriter, r *http.Request, resource strin
 		byID := map[string]*Order{}
 		for i := range sd.Orders {
 			o := &sd.Orders[i]
+			if !allOrders && o.CreatedAt.Before(ds.Opts.Now.Add(-shopifyOrderWindow)) {
+				continue // without read_all_orders only the last 60 days of orders exist
+			}
 			if keep(o.ID) && inRange(o.CreatedAt, o.UpdatedAt) && shopifyStatusMatch(o, status) {
 				byID[o.ID] = o
 				all = append(all, o.ID)

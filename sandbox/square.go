@@ -141,7 +141,11 @@ type squareOrderSearch struct {
 
 func (s *squareServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	auth := r.Header.Get("Authorization")
-	if !strings.HasPrefix(auth, "Bearer ") || !s.sb.Authorized(strings.TrimPrefix(auth, "Bearer ")) {
+	switch s.sb.TokenState(strings.TrimPrefix(auth, "Bearer ")) {
+	case TokenExpired:
+		squareError(w, http.StatusUnauthorized, "AUTHENTICATION_ERROR", "ACCESS_TOKEN_EXPIRED", "The access token has expired.", "")
+		return
+	case TokenInvalid:
 		squareError(w, http.StatusUnauthorized, "AUTHENTICATION_ERROR", "UNAUTHORIZED", "This request could not be authorized.", "")
 		return
 	}
@@ -157,12 +161,32 @@ func (s *squareServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.searchCustomers(w, r)
 	case r.URL.Path == "/v2/orders/search" && r.Method == http.MethodPost:
 		s.searchOrders(w, r)
+	case r.URL.Path == "/v2/locations" && r.Method == http.MethodGet:
+		s.locations(w)
 	case r.URL.Path == "/v2/customers" || r.URL.Path == "/v2/customers/search" || r.URL.Path == "/v2/orders/search":
 		squareError(w, http.StatusMethodNotAllowed, "INVALID_REQUEST_ERROR", "METHOD_NOT_ALLOWED",
 			r.Method+" is not allowed on "+r.URL.Path, "")
 	default:
 		squareError(w, http.StatusNotFound, "INVALID_REQUEST_ERROR", "NOT_FOUND", "API endpoint for URL path `"+r.URL.Path+"` and HTTP method `"+r.Method+"` is not found.", "")
 	}
+}
+
+// locations lists the seller's locations: every location id an order names.
+func (s *squareServer) locations(w http.ResponseWriter) {
+	ds, release := s.sb.Data()
+	defer release()
+	seen := map[string]bool{}
+	var out []map[string]string
+	for _, o := range ds.Sources[Square].Orders {
+		if o.LocationID != "" && !seen[o.LocationID] {
+			seen[o.LocationID] = true
+			out = append(out, map[string]string{"id": o.LocationID, "name": "Store " + o.LocationID, "status": "ACTIVE"})
+		}
+	}
+	if len(out) == 0 {
+		out = []map[string]string{{"id": "L1", "name": "Store L1", "status": "ACTIVE"}}
+	}
+	squareJSON(w, http.StatusOK, map[string]any{"locations": out})
 }
 
 var squareVersionRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)

@@ -20,7 +20,6 @@ package ga4
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -29,6 +28,7 @@ import (
 	_ "time/tzdata" // the daily quota resets at midnight America/Los_Angeles on any host
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/auth"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/record"
 )
@@ -50,10 +50,14 @@ var DefaultMetrics = []string{"sessions", "addToCarts", "ecommercePurchases"}
 
 // Config configures a GA4 source.
 type Config struct {
-	Name     string // configured source name, goes into record.Source (default "ga4")
-	BaseURL  string // default DefaultBaseURL; the sandbox URL in tests
-	Token    string // OAuth access token (the secret's value)
-	TokenEnv string // name of the variable holding the token, for error hints
+	Name    string // configured source name, goes into record.Source (default "ga4")
+	BaseURL string // default DefaultBaseURL; the sandbox URL in tests
+	// Credential supplies the access token: a service account or authorized user (credentials
+	// JSON), an OAuth refresh token, or a static access token (it lives one hour).
+	Credential auth.Token
+	// Token is a static token's value when Credential is nil (tests); TokenEnv names its variable.
+	Token    string
+	TokenEnv string
 	// RequestsPerSecond and Burst form the client-side rate limit (0 = unlimited).
 	RequestsPerSecond float64
 	Burst             int
@@ -111,8 +115,11 @@ func New(cfg Config) (*Source, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
-	if cfg.Token == "" {
-		return nil, fmt.Errorf("%s: no access token: set %s", cfg.Name, envName(cfg.TokenEnv))
+	if cfg.Credential == nil {
+		if cfg.Token == "" {
+			return nil, fmt.Errorf("%s: no access token: set %s", cfg.Name, envName(cfg.TokenEnv))
+		}
+		cfg.Credential = auth.StaticToken(cfg.Token, "the OAuth access token in "+envName(cfg.TokenEnv)+" (access tokens expire after an hour)")
 	}
 	id, err := propertyID(cfg.PropertyID)
 	if err != nil {
@@ -159,7 +166,6 @@ func New(cfg Config) (*Source, error) {
 		cfg.Now = time.Now
 	}
 	s := &Source{cfg: cfg, loc: loc}
-	token := cfg.Token
 	client, err := httpx.New(httpx.Options{
 		Name:              cfg.Name,
 		BaseURL:           cfg.BaseURL,
@@ -167,9 +173,10 @@ func New(cfg Config) (*Source, error) {
 		Burst:             cfg.Burst,
 		RetryWaitMin:      cfg.RetryWaitMin,
 		RetryWaitMax:      cfg.RetryWaitMax,
-		Auth:              func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) },
-		Hint: fmt.Sprintf("check the OAuth access token in %s (access tokens expire after an hour) and that its account can read property %s",
-			envName(cfg.TokenEnv), cfg.PropertyID),
+		Token:             cfg.Credential,
+		Authorize:         func(r *http.Request, token string) { r.Header.Set("Authorization", "Bearer "+token) },
+		Hint: fmt.Sprintf("check %s and that its account can read property %s (Viewer role or more)",
+			cfg.Credential.Describe(), cfg.PropertyID),
 		Vendor: httpx.Vendor{
 			ParseError: parseError,
 			Throttled:  func(_ int, code string, _ http.Header) bool { return code == "RESOURCE_EXHAUSTED" },
@@ -281,86 +288,6 @@ func parseError(_ int, body []byte) (code, message string) {
 		return "", ""
 	}
 	return e.Error.Status, e.Error.Message
-}
-
-// retryDelay is the wait GA4 asks for: until the quota window resets for an exhausted hourly or daily
-// quota, else a RetryInfo retryDelay in the error details, else Retry-After.
-func (s *Source) retryDelay(h http.Header, body []byte) time.Duration {
-	var e errorBody
-	if json.Unmarshal(body, &e) == nil && e.Error != nil {
-		if window := windowOf(e.Error.Status, e.Error.Message); window != "" {
-			now := s.cfg.Now()
-			return quotaReset(window, now).Sub(now)
-		}
-		for _, d := range e.Error.Details {
-			if strings.HasSuffix(d.Type, "google.rpc.RetryInfo") && d.RetryDelay != "" {
-				if dur, err := time.ParseDuration(d.RetryDelay); err == nil && dur > 0 {
-					return dur
-				}
-			}
-		}
-	}
-	return httpx.RetryAfterHeader(h)
-}
-
-// QuotaError is an exhausted hourly or daily property quota. It wraps the throttled *httpx.Error
-// (whose RetryAfter runs to Reset), so httpx.AsError still finds it.
-type QuotaError struct {
-	Window string    // "hour" or "day"
-	Reset  time.Time // when the quota window resets
-	Err    *httpx.Error
-}
-
-func (e *QuotaError) Error() string {
-	return fmt.Sprintf("%v; the property's quota per %s resets at %s", e.Err, e.Window, e.Reset.UTC().Format(time.RFC3339))
-}
-
-func (e *QuotaError) Unwrap() error { return e.Err }
-
-// QuotaReset reports when the exhausted quota behind err resets, if err is an exhausted hourly or
-// daily GA4 property quota. The caller should sleep (durably) until then instead of failing.
-func QuotaReset(err error) (time.Time, bool) {
-	var qe *QuotaError
-	if errors.As(err, &qe) {
-		return qe.Reset, true
-	}
-	return time.Time{}, false
-}
-
-func quotaWindow(he *httpx.Error) string { return windowOf(he.Code, he.Message) }
-
-// windowOf classifies a RESOURCE_EXHAUSTED message: "hour" for the per-hour token, server-error and
-// thresholded-request quotas, "day" for tokens per day, "" for short-lived limits (concurrent requests).
-func windowOf(status, message string) string {
-	if status != "RESOURCE_EXHAUSTED" {
-		return ""
-	}
-	m := strings.ToLower(message)
-	switch {
-	case strings.Contains(m, "per day"):
-		return "day"
-	case strings.Contains(m, "per hour"), strings.Contains(m, "per project per hour"):
-		return "hour"
-	}
-	return ""
-}
-
-var quotaDayZone = func() *time.Location {
-	loc, err := time.LoadLocation("America/Los_Angeles")
-	if err != nil {
-		panic(err) // embedded by time/tzdata
-	}
-	return loc
-}()
-
-// quotaReset is when a quota window that is exhausted at now resets: the next full hour, or the next
-// midnight in America/Los_Angeles (Google's quota day).
-func quotaReset(window string, now time.Time) time.Time {
-	if window == "day" {
-		la := now.In(quotaDayZone)
-		return time.Date(la.Year(), la.Month(), la.Day()+1, 0, 0, 0, 0, quotaDayZone)
-	}
-	return now.Truncate(time.Hour).Add(time.Hour)
 }
 
 // HTTPStats exposes the transport's request, retry and throttle counters.

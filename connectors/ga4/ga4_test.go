@@ -284,7 +284,6 @@ func TestSource_Resume(t *testing.T) {
 	})
 }
 
-
 func TestNew_Validation(t *testing.T) {
 	base := func(mod func(*ga4.Config)) ga4.Config {
 		c := ga4.Config{Token: "x", TokenEnv: "GA4_TOKEN", PropertyID: "123"}

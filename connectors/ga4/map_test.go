@@ -53,6 +53,10 @@ func TestWindowOf(t *testing.T) {
 		{"RESOURCE_EXHAUSTED", "Exhausted server errors per project per hour.", "hour"},
 		{"RESOURCE_EXHAUSTED", "Exhausted potentially thresholded requests per hour for this property.", "hour"},
 		{"RESOURCE_EXHAUSTED", "Exhausted concurrent requests quota.", ""},
+		// The wordings GA4 really sends (vendor-apis.md): hourly quotas, waited out.
+		{"RESOURCE_EXHAUSTED", "Exhausted potentially thresholded requests quota.", "hour"},
+		{"RESOURCE_EXHAUSTED", "Exhausted server errors quota.", "hour"},
+		{"RESOURCE_EXHAUSTED", "Exhausted property tokens for a project per hour.", "hour"},
 		{"INVALID_ARGUMENT", "per hour", ""},
 	}
 	for _, tt := range tests {

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/auth"
 )
 
 // Options configures a Client.
@@ -34,7 +35,18 @@ type Options struct {
 	Burst             int
 	// Timeout bounds one HTTP attempt (default 30s).
 	Timeout time.Duration
-	// Auth decorates every request with credentials.
+	// MaxBody bounds an answer's size (default 64 MiB); a larger one fails without retries.
+	MaxBody int64
+	// Token supplies the credential and Authorize puts it on a request (a bearer header, a query
+	// parameter, basic auth). Credentials go only to the base URL's host (and the API host a
+	// token response names); a 401 (or Vendor.Expired) renews a renewable token once and
+	// repeats the call.
+	Token     auth.Token
+	Authorize func(r *http.Request, token string)
+	// BaseFromToken resolves relative paths against the API host the token response names
+	// (Salesforce's instance_url) when it names one.
+	BaseFromToken bool
+	// Auth decorates requests to the base URL's host with fixed credentials (instead of Token).
 	Auth func(*http.Request)
 	// Hint is appended to 401/403 errors, e.g. "check the token in $HUBSPOT_TOKEN".
 	Hint   string
@@ -84,6 +96,9 @@ func New(opts Options) (*Client, error) {
 	if opts.Timeout == 0 {
 		opts.Timeout = 30 * time.Second
 	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = 64 << 20
+	}
 	if opts.Vendor.RetryDelay == nil {
 		opts.Vendor.RetryDelay = func(h http.Header, _ []byte) time.Duration { return RetryAfterHeader(h) }
 	}
@@ -100,11 +115,14 @@ func New(opts Options) (*Client, error) {
 		}
 		lim = rate.NewLimiter(rate.Limit(opts.RequestsPerSecond), burst)
 	}
-	rt := &limitedTransport{base: base, limiter: lim, auth: opts.Auth, pace: opts.Vendor.Pace, stats: stats}
-
 	c := &Client{opts: opts, base: u, Stats: stats}
+	rt := &limitedTransport{base: base, limiter: lim, auth: opts.Auth, token: opts.Token, authorize: opts.Authorize,
+		pace: opts.Vendor.Pace, stats: stats, allowed: c.allowedHost}
+	if opts.Hint == "" && opts.Token != nil {
+		c.opts.Hint = "check " + opts.Token.Describe()
+	}
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: rt, Timeout: opts.Timeout}
+	rc.HTTPClient = &http.Client{Transport: rt, Timeout: opts.Timeout, CheckRedirect: checkRedirect}
 	rc.Logger = nil // retryablehttp logs URLs, which may carry tokens
 	rc.RetryMax = opts.RetryMax
 	rc.RetryWaitMin = opts.RetryWaitMin
@@ -141,7 +159,7 @@ type Response struct {
 
 // Do sends req and returns the 2xx response, or an *Error.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
-	target, err := c.resolve(req.Path, req.Query)
+	target, err := c.resolve(ctx, req.Path, req.Query)
 	if err != nil {
 		return nil, err
 	}
@@ -173,19 +191,98 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	}
 	hr.Header.Set("Accept", "application/json")
 
+	for renewed := false; ; renewed = true {
+		out, err := c.send(hr, req.Method, target.Path)
+		var he *Error
+		if !renewed && errors.As(err, &he) && c.expired(he) && c.opts.Token != nil && c.opts.Token.Renew() {
+			continue // the token expired: renew it once and repeat the call
+		}
+		return out, err
+	}
+}
+
+// expired reports whether an answer says the credential expired (a 401, or the vendor's signal).
+func (c *Client) expired(e *Error) bool {
+	if c.opts.Vendor.Expired != nil {
+		return c.opts.Vendor.Expired(e.Status, e.Code)
+	}
+	return e.Status == http.StatusUnauthorized
+}
+
+func (c *Client) send(hr *retryablehttp.Request, method, path string) (*Response, error) {
 	resp, err := c.rc.Do(hr)
 	if err != nil {
-		return nil, &Error{Name: c.opts.Name, Method: req.Method, Path: target.Path, Err: redactURLError(err)}
+		var re *auth.RefreshError
+		if errors.As(err, &re) {
+			return nil, re
+		}
+		return nil, &Error{Name: c.opts.Name, Method: method, Path: path, Err: redactURLError(err)}
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
 	if err != nil {
-		return nil, &Error{Name: c.opts.Name, Method: req.Method, Path: target.Path, Status: 0, Err: fmt.Errorf("read body: %w", err)}
+		return nil, &Error{Name: c.opts.Name, Method: method, Path: path, Status: 0, Err: fmt.Errorf("read body: %w", err)}
+	}
+	if int64(len(data)) > c.opts.MaxBody {
+		return nil, &Error{Name: c.opts.Name, Method: method, Path: path, Status: resp.StatusCode, Code: "response_too_large", Permanent: true,
+			Err: fmt.Errorf("the answer is larger than %d bytes: check base_url", c.opts.MaxBody)}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.newError(req.Method, target.Path, resp, data)
+		return nil, c.newError(method, path, resp, data)
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
+}
+
+// baseFor is the URL relative paths join: the base URL, or the token's API host (BaseFromToken).
+func (c *Client) baseFor(ctx context.Context) (*url.URL, error) {
+	if !c.opts.BaseFromToken || c.opts.Token == nil {
+		return c.base, nil
+	}
+	if _, err := c.opts.Token.Token(ctx); err != nil {
+		return nil, err
+	}
+	inst := c.opts.Token.Instance()
+	if inst == "" {
+		return c.base, nil
+	}
+	u, err := url.Parse(inst)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, &Error{Name: c.opts.Name, Code: "bad_instance_url", Permanent: true,
+			Err: fmt.Errorf("the token response named an instance_url that is not an http(s) URL")}
+	}
+	return u, nil
+}
+
+// allowedHost reports whether credentials may go to host: the base URL's, or the API host the
+// token response named (Salesforce's instance_url).
+func (c *Client) allowedHost(host string) bool {
+	if host == c.base.Host {
+		return true
+	}
+	if c.opts.Token != nil {
+		if inst := c.opts.Token.Instance(); inst != "" {
+			if u, err := url.Parse(inst); err == nil && u.Host == host {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkRedirect follows a redirect only for a GET on the same host: a redirect to another host
+// would carry the credentials away, and a redirected write would be replayed as a GET.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	first := via[0]
+	if req.URL.Host != first.URL.Host {
+		return fmt.Errorf("refused a redirect to another host (%s); check base_url", req.URL.Host)
+	}
+	if first.Method != http.MethodGet && first.Method != http.MethodHead {
+		return fmt.Errorf("refused to follow a redirect of a %s; check base_url", first.Method)
+	}
+	if len(via) >= 5 {
+		return errors.New("stopped after 5 redirects; check base_url")
+	}
+	return nil
 }
 
 // JSON sends req and decodes a JSON answer into out. A body that is not valid JSON (a truncated
@@ -204,16 +301,24 @@ func (c *Client) JSON(ctx context.Context, req Request, out any) (*Response, err
 	return resp, nil
 }
 
-func (c *Client) resolve(p string, q url.Values) (*url.URL, error) {
+func (c *Client) resolve(ctx context.Context, p string, q url.Values) (*url.URL, error) {
 	ref, err := url.Parse(p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: bad request path %q: %w", c.opts.Name, p, err)
 	}
 	var u *url.URL
 	if ref.IsAbs() {
+		if !c.allowedHost(ref.Host) {
+			return nil, &Error{Name: c.opts.Name, Method: "GET", Path: ref.Path, Code: "foreign_link", Permanent: true,
+				Err: fmt.Errorf("the vendor's next-page link points at another host (%s); refusing to send credentials there", ref.Host)}
+		}
 		u = ref
 	} else {
-		cp := *c.base
+		base, err := c.baseFor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		cp := *base
 		u = &cp
 		if strings.HasPrefix(ref.Path, u.Path+"/") || (u.Path != "" && ref.Path == u.Path) {
 			u.Path = ref.Path // a vendor's relative next link that already carries the base path
@@ -236,6 +341,9 @@ func (c *Client) newError(method, path string, resp *http.Response, body []byte)
 	e := &Error{Name: c.opts.Name, Method: method, Path: path, Status: resp.StatusCode, Body: truncate(body), Hint: c.opts.Hint}
 	if c.opts.Vendor.ParseError != nil {
 		e.Code, e.Message = c.opts.Vendor.ParseError(resp.StatusCode, body)
+	}
+	if c.opts.Vendor.Detail != nil {
+		e.Detail = c.opts.Vendor.Detail(resp.StatusCode, body)
 	}
 	e.Throttled = c.throttled(resp.StatusCode, e.Code, resp.Header)
 	e.Permanent = !e.Throttled && c.permanent(resp.StatusCode, e.Code)

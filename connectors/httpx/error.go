@@ -17,6 +17,8 @@ type Error struct {
 	Code    string // vendor error code (errorType, errorCode, error.status ...)
 	Message string // vendor error message
 	Body    string // the first 2 KiB of the response body
+	// Detail is what Vendor.Detail read from the whole body (e.g. which members a request refused).
+	Detail any
 	// RetryAfter is the vendor's requested wait (Retry-After header or body hint), if any.
 	RetryAfter time.Duration
 	// Throttled is true when the vendor signalled a rate limit or quota (429, or its own signal).

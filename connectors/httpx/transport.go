@@ -4,6 +4,7 @@ package httpx
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/cdpflow/cdpflow/connectors/auth"
 )
 
 // checkRetry decides whether retryablehttp tries again within this call.
@@ -19,6 +22,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, ctx.Err()
 	}
 	if err != nil {
+		var re *auth.RefreshError
+		if errors.As(err, &re) {
+			return re.Retryable(), nil // a refused credential is final; a token endpoint that is down is not
+		}
 		return true, nil // connection refused, reset, timeout
 	}
 	if resp.StatusCode < 400 {
@@ -91,11 +98,14 @@ func (*replayBody) Close() error { return nil }
 // limitedTransport waits for the token bucket and any vendor-requested pause, adds credentials,
 // counts attempts and throttle answers, and learns pauses from usage headers.
 type limitedTransport struct {
-	base    http.RoundTripper
-	limiter *rate.Limiter
-	auth    func(*http.Request)
-	pace    func(http.Header) time.Duration
-	stats   *Stats
+	base      http.RoundTripper
+	limiter   *rate.Limiter
+	auth      func(*http.Request)
+	token     auth.Token
+	authorize func(*http.Request, string)
+	allowed   func(host string) bool
+	pace      func(http.Header) time.Duration
+	stats     *Stats
 
 	mu        sync.Mutex
 	notBefore time.Time
@@ -108,9 +118,19 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if err := t.limiter.Wait(req.Context()); err != nil {
 		return nil, err
 	}
-	if t.auth != nil {
-		req = req.Clone(req.Context())
-		t.auth(req)
+	if t.allowed(req.URL.Host) {
+		switch {
+		case t.token != nil && t.authorize != nil:
+			tok, err := t.token.Token(req.Context())
+			if err != nil {
+				return nil, err
+			}
+			req = req.Clone(req.Context())
+			t.authorize(req, tok)
+		case t.auth != nil:
+			req = req.Clone(req.Context())
+			t.auth(req)
+		}
 	}
 	t.stats.Requests.Add(1)
 	sent := time.Now()

@@ -21,6 +21,12 @@ type Vendor struct {
 	// RetryDelay returns the vendor's requested wait from headers or body (0 when none). The default
 	// reads Retry-After (seconds, fractional seconds, or an HTTP date).
 	RetryDelay func(h http.Header, body []byte) time.Duration
+	// Expired reports whether a non-2xx answer says the access token expired (default: any 401),
+	// e.g. Meta's code 190 with HTTP 400. A renewable token is then renewed once.
+	Expired func(status int, code string) bool
+	// Detail reads structured detail from a non-2xx body into Error.Detail (the body is only kept
+	// truncated), e.g. the indexes of the members a fast-failing request refused.
+	Detail func(status int, body []byte) any
 	// Pace inspects every response's usage headers and returns how long to pause before the next
 	// request (0 for no pause), e.g. when X-Shopify-Shop-Api-Call-Limit shows the bucket nearly full.
 	// The pause counts from when the request that received these headers was sent.

@@ -12,7 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/auth"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/record"
 )
@@ -21,6 +24,14 @@ import (
 const (
 	DefaultBaseURL  = "https://api.hubapi.com"
 	DefaultTokenEnv = "HUBSPOT_TOKEN"
+	// DefaultTokenURL is the OAuth v3 token endpoint (v1's is deprecated from 2027-02-16; both take
+	// the same form fields in the body).
+	DefaultTokenURL = "https://api.hubapi.com/oauth/v3/token"
+	// DefaultAPIVersion reads the /crm/v3 paths (supported until September 2027).
+	DefaultAPIVersion = "v3"
+	// DefaultSearchRequestsPerSecond is HubSpot's own limit on search calls (4 per second per
+	// token), below the app's general limit; search calls are paced to it separately.
+	DefaultSearchRequestsPerSecond = 4
 	// DefaultDailyLimitWait is how long to wait after the daily request limit is hit: HubSpot resets
 	// it at midnight in the account's time zone, which the API does not tell us.
 	DefaultDailyLimitWait = time.Hour
@@ -32,10 +43,19 @@ const (
 
 // Config configures a HubSpot contacts source.
 type Config struct {
-	Name     string // configured source name, goes into record.Source (default "hubspot")
-	BaseURL  string // default https://api.hubapi.com
-	Token    string // private app or OAuth access token (the secret's value)
-	TokenEnv string // the variable the token came from, named in credential errors (default HUBSPOT_TOKEN)
+	Name    string // configured source name, goes into record.Source (default "hubspot")
+	BaseURL string // default https://api.hubapi.com
+	// Credential supplies the access token (a private-app token or a renewing OAuth token).
+	Credential auth.Token
+	// Token is a static token's value when Credential is nil (tests); TokenEnv names its variable.
+	Token    string
+	TokenEnv string
+	// TokenURL is the OAuth token endpoint, checked against deprecated ones (informational).
+	TokenURL string
+	// APIVersion is v3 or a date version such as 2026-03 (default v3).
+	APIVersion string
+	// SearchRequestsPerSecond paces search calls (default 4, HubSpot's search limit).
+	SearchRequestsPerSecond float64
 
 	RequestsPerSecond float64 // client-side rate limit (0 = unlimited; HubSpot allows 10-19/s per app)
 	Burst             int
@@ -61,9 +81,11 @@ type Config struct {
 
 // Source reads HubSpot contacts. It implements connectors.Source.
 type Source struct {
-	cfg    Config
-	props  []string
-	client *httpx.Client
+	cfg     Config
+	props   []string
+	client  *httpx.Client
+	objects string        // the contacts path of the API version
+	search  *rate.Limiter // HubSpot's separate search limit
 }
 
 var (
@@ -82,8 +104,18 @@ func New(cfg Config) (*Source, error) {
 	if cfg.TokenEnv == "" {
 		cfg.TokenEnv = DefaultTokenEnv
 	}
-	if cfg.Token == "" {
-		return nil, fmt.Errorf("hubspot: source %q has no token: set $%s", cfg.Name, cfg.TokenEnv)
+	if cfg.Credential == nil {
+		if cfg.Token == "" {
+			return nil, fmt.Errorf("hubspot: source %q has no token: set $%s", cfg.Name, cfg.TokenEnv)
+		}
+		cfg.Credential = auth.StaticToken(cfg.Token, "the HubSpot token in $"+cfg.TokenEnv)
+	}
+	objects, err := objectsPath(cfg.APIVersion)
+	if err != nil {
+		return nil, fmt.Errorf("hubspot: source %q: %w", cfg.Name, err)
+	}
+	if cfg.SearchRequestsPerSecond <= 0 {
+		cfg.SearchRequestsPerSecond = DefaultSearchRequestsPerSecond
 	}
 	if cfg.PageSize == 0 {
 		cfg.PageSize = listMaxLimit
@@ -104,14 +136,13 @@ func New(cfg Config) (*Source, error) {
 	if cfg.DailyLimitWait <= 0 {
 		cfg.DailyLimitWait = DefaultDailyLimitWait
 	}
-	token := cfg.Token
 	client, err := httpx.New(httpx.Options{
 		Name: cfg.Name, BaseURL: cfg.BaseURL, RetryMax: cfg.RetryMax, Timeout: cfg.Timeout,
 		RequestsPerSecond: cfg.RequestsPerSecond, Burst: cfg.Burst,
-		Auth:   func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) },
-		Hint:   "check the HubSpot token in $" + cfg.TokenEnv,
-		Vendor: vendorHooks(cfg.DailyLimitWait, cfg.RequestsPerSecond),
-		Base:   cfg.HTTP,
+		Token:     cfg.Credential,
+		Authorize: func(r *http.Request, token string) { r.Header.Set("Authorization", "Bearer "+token) },
+		Vendor:    vendorHooks(cfg.DailyLimitWait, cfg.RequestsPerSecond),
+		Base:      cfg.HTTP,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("hubspot: %w", err)
@@ -127,7 +158,8 @@ func New(cfg Config) (*Source, error) {
 			props = append(props, p)
 		}
 	}
-	return &Source{cfg: cfg, props: props, client: client}, nil
+	search := rate.NewLimiter(rate.Limit(cfg.SearchRequestsPerSecond), 1)
+	return &Source{cfg: cfg, props: props, client: client, objects: objects, search: search}, nil
 }
 
 // Kinds lists what this source produces: contacts as customers.

@@ -124,7 +124,7 @@ func (s *Source) archivedPage(ctx context.Context, st archivedState) (connectors
 		q.Set("after", st.After)
 	}
 	var resp listResponse
-	if _, err := s.client.JSON(ctx, httpx.Request{Method: http.MethodGet, Path: "/crm/v3/objects/contacts", Query: q}, &resp); err != nil {
+	if _, err := s.client.JSON(ctx, httpx.Request{Method: http.MethodGet, Path: s.objects, Query: q}, &resp); err != nil {
 		return connectors.Page{}, fmt.Errorf("hubspot: fetch archived contacts page: %w", err)
 	}
 	var page connectors.Page
@@ -158,7 +158,7 @@ func (s *Source) listPage(ctx context.Context, st listState) (connectors.Page, e
 		q.Set("after", st.After)
 	}
 	var resp listResponse
-	if _, err := s.client.JSON(ctx, httpx.Request{Method: http.MethodGet, Path: "/crm/v3/objects/contacts", Query: q}, &resp); err != nil {
+	if _, err := s.client.JSON(ctx, httpx.Request{Method: http.MethodGet, Path: s.objects, Query: q}, &resp); err != nil {
 		return connectors.Page{}, fmt.Errorf("hubspot: fetch contacts page: %w", err)
 	}
 	page := connectors.Page{Customers: make([]record.Customer, 0, len(resp.Results))}
@@ -209,7 +209,10 @@ func (s *Source) searchPage(ctx context.Context, st searchState) (connectors.Pag
 		body.After = strconv.Itoa(st.After)
 	}
 	var resp searchResponse
-	if _, err := s.client.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: "/crm/v3/objects/contacts/search", Body: body}, &resp); err != nil {
+	if err := s.search.Wait(ctx); err != nil {
+		return connectors.Page{}, err
+	}
+	if _, err := s.client.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: s.objects + "/search", Body: body}, &resp); err != nil {
 		return connectors.Page{}, fmt.Errorf("hubspot: search contacts page: %w", err)
 	}
 	next := searchState{Since: st.Since, After: st.After, Skip: st.Skip, Max: st.Max, MaxIDs: slices.Clone(st.MaxIDs)}

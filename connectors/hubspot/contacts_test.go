@@ -19,13 +19,18 @@ import (
 
 const testToken = "hs-test-token"
 
+// startSandbox starts the HubSpot imitation without its search limit, so paging tests run fast;
+// TestSearchIsPacedToHubSpotsLimit keeps it.
 func startSandbox(t testing.TB, people int) *sandbox.Sandbox {
-	return connectortest.StartSandbox(t, people, testToken, sandbox.HubSpot)
+	sb := connectortest.StartSandbox(t, people, testToken, sandbox.HubSpot)
+	sb.SetHubSpotSearchLimit(0)
+	return sb
 }
 
 func newSource(t testing.TB, sb *sandbox.Sandbox, mod func(*Config)) *Source {
 	t.Helper()
-	cfg := Config{Name: "crm", BaseURL: sb.URLs[sandbox.HubSpot], Token: testToken, PageSize: 50, SearchPageSize: 50}
+	cfg := Config{Name: "crm", BaseURL: sb.URLs[sandbox.HubSpot], Token: testToken, PageSize: 50, SearchPageSize: 50,
+		SearchRequestsPerSecond: 1000}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -254,9 +259,6 @@ func TestSource_FetchPage_TieBeyondCap(t *testing.T) {
 	assert.Contains(t, err.Error(), "share lastmodifieddate")
 }
 
-
-
-
 func TestSource_FetchPage_BadRequests(t *testing.T) {
 	sb := startSandbox(t, 20)
 	src := newSource(t, sb, nil)
@@ -307,4 +309,35 @@ func TestNew(t *testing.T) {
 		assert.Equal(t, []record.Kind{record.KindCustomer}, s.Kinds())
 		assert.True(t, strings.HasPrefix(strings.Join(s.props, ","), "email,firstname"))
 	})
+}
+
+func TestSearchIsPacedToHubSpotsLimit(t *testing.T) {
+	sb := connectortest.StartSandbox(t, 400, testToken, sandbox.HubSpot) // search limited to 4/s, as HubSpot does
+	ds, release := sb.Data()
+	since := ds.Sources[sandbox.HubSpot].Contacts[100].UpdatedAt
+	release()
+
+	paced := newSource(t, sb, func(c *Config) { c.SearchRequestsPerSecond = 0; c.SearchPageSize = 20 }) // default pace
+	res := syncAll(t, paced, since)
+	require.Empty(t, res.errs)
+	assert.Greater(t, len(res.pages), 8, "enough search pages to exceed 4 per second unpaced")
+	assert.Zero(t, sb.Stats(sandbox.HubSpot).Throttled.Load(), "search calls paced to 4/s are never throttled")
+
+	unpaced := newSource(t, sb, func(c *Config) { c.SearchPageSize = 20 })
+	_ = syncAll(t, unpaced, since)
+	assert.Positive(t, sb.Stats(sandbox.HubSpot).Throttled.Load(), "the imitation enforces the search limit (the check above can fail)")
+}
+
+func TestDateVersionedPaths(t *testing.T) {
+	sb := startSandbox(t, 120)
+	src := newSource(t, sb, func(c *Config) { c.APIVersion = "2026-03" })
+	assert.Equal(t, "/crm/objects/2026-03/contacts", src.objects)
+	res := syncAll(t, src, time.Time{})
+	require.Empty(t, res.errs)
+	assert.Equal(t, wantIDs(sb, time.Time{}), ids(res.customers))
+
+	_, err := New(Config{Token: "x", APIVersion: "v4"})
+	require.ErrorContains(t, err, "2026-03")
+	assert.Equal(t, "2027-09-01", apiVersion("v3").Ends.Format("2006-01-02"))
+	assert.Equal(t, "2028-03-01", apiVersion("2026-09").Ends.Format("2006-01-02"), "18 months per date version")
 }

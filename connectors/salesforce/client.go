@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/auth"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/record"
 )
@@ -33,8 +34,12 @@ func normalizeVersion(v string) (string, error) {
 
 // Defaults.
 const (
-	DefaultAPIVersion = "v61.0"
+	// DefaultAPIVersion is Winter '27's (GET /services/data lists an org's versions).
+	DefaultAPIVersion = "v68.0"
 	DefaultTokenEnv   = "SALESFORCE_TOKEN"
+	// DefaultTokenURL is the login host's token endpoint (test.salesforce.com for sandbox orgs, or
+	// the My Domain host; client-credentials flows need the My Domain host).
+	DefaultTokenURL = "https://login.salesforce.com/services/oauth2/token"
 	// DefaultLimitWait is the wait after REQUEST_LIMIT_EXCEEDED. Salesforce sends no Retry-After;
 	// the limit is a rolling 24-hour allowance, so waiting (and trying again) is right, failing is not.
 	DefaultLimitWait = 60 * time.Second
@@ -44,10 +49,15 @@ const (
 
 // Config configures a Salesforce Contact source.
 type Config struct {
-	Name     string // configured source name, goes into record.Source (default "salesforce")
-	BaseURL  string // the instance URL, https://{domain}.my.salesforce.com (required)
-	Token    string // OAuth access token (the secret's value)
-	TokenEnv string // the variable the token came from, named in credential errors (default SALESFORCE_TOKEN)
+	Name string // configured source name, goes into record.Source (default "salesforce")
+	// BaseURL is the instance URL, https://{domain}.my.salesforce.com: required with a static token;
+	// with a renewing credential the token response's instance_url is used when it names one.
+	BaseURL string
+	// Credential supplies the access token (a renewing OAuth session, or a static token).
+	Credential auth.Token
+	// Token is a static token's value when Credential is nil (tests); TokenEnv names its variable.
+	Token    string
+	TokenEnv string
 
 	RequestsPerSecond float64 // client-side rate limit (0 = unlimited)
 	Burst             int
@@ -86,11 +96,17 @@ func New(cfg Config) (*Source, error) {
 	if cfg.TokenEnv == "" {
 		cfg.TokenEnv = DefaultTokenEnv
 	}
-	if cfg.BaseURL == "" {
-		return nil, fmt.Errorf("salesforce: source %q needs base_url, the instance URL (https://<domain>.my.salesforce.com)", cfg.Name)
+	if cfg.Credential == nil {
+		if cfg.Token == "" {
+			return nil, fmt.Errorf("salesforce: source %q has no token: set $%s", cfg.Name, cfg.TokenEnv)
+		}
+		cfg.Credential = auth.StaticToken(cfg.Token, "the Salesforce access token in $"+cfg.TokenEnv)
 	}
-	if cfg.Token == "" {
-		return nil, fmt.Errorf("salesforce: source %q has no token: set $%s", cfg.Name, cfg.TokenEnv)
+	if cfg.BaseURL == "" {
+		if !auth.Renewable(cfg.Credential) {
+			return nil, fmt.Errorf("salesforce: source %q needs base_url, the instance URL (https://<domain>.my.salesforce.com)", cfg.Name)
+		}
+		cfg.BaseURL = "https://login.salesforce.com" // replaced by the token response's instance_url
 	}
 	v, err := normalizeVersion(cfg.APIVersion)
 	if err != nil {
@@ -103,14 +119,15 @@ func New(cfg Config) (*Source, error) {
 	if cfg.LimitWait <= 0 {
 		cfg.LimitWait = DefaultLimitWait
 	}
-	token := cfg.Token
 	client, err := httpx.New(httpx.Options{
 		Name: cfg.Name, BaseURL: cfg.BaseURL, RetryMax: cfg.RetryMax, Timeout: cfg.Timeout,
 		RequestsPerSecond: cfg.RequestsPerSecond, Burst: cfg.Burst,
-		Auth:   func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) },
-		Hint:   "check the Salesforce access token in $" + cfg.TokenEnv,
-		Vendor: vendorHooks(cfg.LimitWait),
-		Base:   cfg.HTTP,
+		Token:     cfg.Credential,
+		Authorize: func(r *http.Request, token string) { r.Header.Set("Authorization", "Bearer "+token) },
+		// A renewed session can move to another instance: the token response's instance_url is the API host.
+		BaseFromToken: true,
+		Vendor:        vendorHooks(cfg.LimitWait),
+		Base:          cfg.HTTP,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("salesforce: %w", err)

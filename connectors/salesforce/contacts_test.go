@@ -214,8 +214,6 @@ func TestSource_FetchPage_RequestLimitExceeded(t *testing.T) {
 	assert.NotEmpty(t, page.Customers)
 }
 
-
-
 func TestSoql(t *testing.T) {
 	tests := []struct {
 		since, want string

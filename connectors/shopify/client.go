@@ -12,9 +12,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/auth"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/record"
 )
@@ -29,7 +31,8 @@ func checkVersion(v string) error {
 
 // Defaults.
 const (
-	DefaultAPIVersion = "2024-07"
+	// DefaultAPIVersion is the latest stable version on 2026-12-02 (each is supported about 12 months).
+	DefaultAPIVersion = "2026-10"
 	DefaultTokenEnv   = "SHOPIFY_TOKEN"
 	// DefaultLeakRate is the call bucket's leak rate on standard plans (advanced 4/s, Plus 20/s).
 	DefaultLeakRate = 2.0
@@ -39,15 +42,19 @@ const (
 
 // Config configures a Shopify source.
 type Config struct {
-	Name     string // configured source name, goes into record.Source (default "shopify")
-	BaseURL  string // the shop, https://{shop}.myshopify.com (required)
-	Token    string // Admin API access token (the secret's value)
-	TokenEnv string // the variable the token came from, named in credential errors (default SHOPIFY_TOKEN)
+	Name    string // configured source name, goes into record.Source (default "shopify")
+	BaseURL string // the shop, https://{shop}.myshopify.com (required)
+	// Credential supplies the Admin API access token (a legacy custom-app token, or an expiring
+	// token from the client-credentials grant).
+	Credential auth.Token
+	// Token is a static token's value when Credential is nil (tests); TokenEnv names its variable.
+	Token    string
+	TokenEnv string
 
 	RequestsPerSecond float64 // client-side rate limit (0 = unlimited; the bucket pacing still applies)
 	Burst             int
 
-	// APIVersion is the Admin API version path segment (default 2024-07).
+	// APIVersion is the Admin API version path segment (default 2026-10).
 	APIVersion string
 	// PageSize is the limit per page (1..250, default 250).
 	PageSize int
@@ -65,6 +72,10 @@ type Config struct {
 type Source struct {
 	cfg    Config
 	client *httpx.Client
+
+	mu       sync.Mutex
+	scopes   []string // the token's access scopes, once read
+	warnings []string
 }
 
 var (
@@ -85,8 +96,11 @@ func New(cfg Config) (*Source, error) {
 	if cfg.BaseURL == "" {
 		return nil, fmt.Errorf("shopify: source %q needs base_url, the shop URL (https://<shop>.myshopify.com)", cfg.Name)
 	}
-	if cfg.Token == "" {
-		return nil, fmt.Errorf("shopify: source %q has no token: set $%s", cfg.Name, cfg.TokenEnv)
+	if cfg.Credential == nil {
+		if cfg.Token == "" {
+			return nil, fmt.Errorf("shopify: source %q has no token: set $%s", cfg.Name, cfg.TokenEnv)
+		}
+		cfg.Credential = auth.StaticToken(cfg.Token, "the Shopify Admin API access token in $"+cfg.TokenEnv)
 	}
 	if cfg.APIVersion == "" {
 		cfg.APIVersion = DefaultAPIVersion
@@ -103,14 +117,13 @@ func New(cfg Config) (*Source, error) {
 	if cfg.LeakRate <= 0 {
 		cfg.LeakRate = DefaultLeakRate
 	}
-	token := cfg.Token
 	client, err := httpx.New(httpx.Options{
 		Name: cfg.Name, BaseURL: cfg.BaseURL, RetryMax: cfg.RetryMax, Timeout: cfg.Timeout,
 		RequestsPerSecond: cfg.RequestsPerSecond, Burst: cfg.Burst,
-		Auth:   func(r *http.Request) { r.Header.Set("X-Shopify-Access-Token", token) },
-		Hint:   "check the Shopify Admin API access token in $" + cfg.TokenEnv,
-		Vendor: httpx.Vendor{ParseError: parseError, Pace: pacer(cfg.LeakRate)},
-		Base:   cfg.HTTP,
+		Token:     cfg.Credential,
+		Authorize: func(r *http.Request, token string) { r.Header.Set("X-Shopify-Access-Token", token) },
+		Vendor:    httpx.Vendor{ParseError: parseError, Pace: pacer(cfg.LeakRate)},
+		Base:      cfg.HTTP,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("shopify: %w", err)

@@ -65,6 +65,9 @@ func (s *Source) FetchPage(ctx context.Context, req connectors.PageRequest) (con
 	} else {
 		if resource == "orders" {
 			q.Set("status", "any") // the default is open orders only
+			if err := s.checkOrderHistory(ctx, req.Since); err != nil {
+				return connectors.Page{}, err
+			}
 		}
 		if !req.Since.IsZero() {
 			q.Set("updated_at_min", req.Since.UTC().Format(time.RFC3339))
@@ -109,6 +112,7 @@ func (s *Source) fetch(ctx context.Context, kind record.Kind, resource string, q
 			page.Orders = append(page.Orders, ro)
 		}
 	}
+	s.checkServedVersion(resp.Header.Get("X-Shopify-API-Version"))
 	next := nextPageInfo(resp.Header.Values("Link"))
 	if next == "" {
 		page.Done = true

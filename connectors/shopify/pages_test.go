@@ -142,8 +142,6 @@ func TestSource_FetchPage_Incremental(t *testing.T) {
 	}
 }
 
-
-
 func TestSource_FetchPage_Pacing(t *testing.T) {
 	// A small, slowly leaking bucket: the call-limit header makes the client pause instead of
 	// running into 429s.
@@ -156,7 +154,6 @@ func TestSource_FetchPage_Pacing(t *testing.T) {
 	assert.Zero(t, sb.Stats(sandbox.Shopify).Throttled.Load(), "no 429s")
 	assert.Zero(t, src.HTTPStats().Throttled)
 }
-
 
 func TestSource_FetchPage_BadRequests(t *testing.T) {
 	sb := startSandbox(t, 20)
@@ -205,4 +202,45 @@ func TestNew(t *testing.T) {
 	assert.Equal(t, kinds, s.Kinds())
 	assert.Equal(t, DefaultAPIVersion, s.cfg.APIVersion)
 	assert.Equal(t, 250, s.cfg.PageSize)
+}
+
+func TestOrdersWithoutReadAllOrdersAreFlagged(t *testing.T) {
+	sb := startSandbox(t, 200)
+	full := syncAll(t, newSource(t, sb, nil), record.KindOrder, time.Time{})
+	require.Empty(t, full.errs)
+
+	sb.SetScopes(sandbox.Shopify, []string{"read_customers", "read_orders"})
+	src := newSource(t, sb, nil)
+	cut := syncAll(t, src, record.KindOrder, time.Time{})
+	require.Empty(t, cut.errs)
+	assert.Less(t, len(cut.ids), len(full.ids), "the imitation returns only 60 days of orders without read_all_orders")
+	require.Len(t, src.Warnings(), 1)
+	assert.Contains(t, src.Warnings()[0], "read_all_orders")
+
+	// An incremental read inside the window loses nothing and warns of nothing.
+	recent := newSource(t, sb, nil)
+	_ = syncAll(t, recent, record.KindOrder, time.Now().Add(-24*time.Hour))
+	assert.Empty(t, recent.Warnings())
+
+	rep := src.Check(context.Background(), true)
+	require.NoError(t, rep.Err())
+	assert.Len(t, rep.Warnings, 1)
+
+	sb.SetScopes(sandbox.Shopify, []string{"read_orders"})
+	rep = newSource(t, sb, nil).Check(context.Background(), false)
+	require.ErrorContains(t, rep.Err(), "read_customers")
+}
+
+func TestUnsupportedVersionIsFlagged(t *testing.T) {
+	sb := startSandbox(t, 30)
+	src := newSource(t, sb, func(c *Config) { c.APIVersion = "2024-07" })
+	res := syncAll(t, src, record.KindCustomer, time.Time{})
+	require.Empty(t, res.errs)
+	require.NotEmpty(t, src.Warnings())
+	assert.Contains(t, src.Warnings()[0], "2026-01", "Shopify answers with its oldest supported version")
+	require.ErrorContains(t, src.Check(context.Background(), true).Err(), "no longer supports")
+	expired, _ := apiVersion("2024-07").Support(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	assert.True(t, expired)
+	_, warn := apiVersion("2026-01").Support(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	assert.Contains(t, warn, "2027-01-01")
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/auth"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 	"github.com/cdpflow/cdpflow/record"
 )
@@ -31,10 +32,14 @@ const DefaultVersion = "2025-08-20"
 
 // Config configures a Square source.
 type Config struct {
-	Name     string // configured source name, goes into record.Source (default "square")
-	BaseURL  string // default DefaultBaseURL; the sandbox URL in tests
-	Token    string // access token (the secret's value)
-	TokenEnv string // name of the variable holding the token, for error hints
+	Name    string // configured source name, goes into record.Source (default "square")
+	BaseURL string // default DefaultBaseURL; the sandbox URL in tests
+	// Credential supplies the access token (a personal access token, or an OAuth token renewed
+	// with its refresh token).
+	Credential auth.Token
+	// Token is a static token's value when Credential is nil (tests); TokenEnv names its variable.
+	Token    string
+	TokenEnv string
 	// RequestsPerSecond and Burst form the client-side rate limit (0 = unlimited).
 	RequestsPerSecond float64
 	Burst             int
@@ -89,8 +94,11 @@ func New(cfg Config) (*Source, error) {
 	if cfg.Version == "" {
 		cfg.Version = DefaultVersion
 	}
-	if cfg.Token == "" {
-		return nil, fmt.Errorf("%s: no access token: set %s", cfg.Name, envName(cfg.TokenEnv))
+	if cfg.Credential == nil {
+		if cfg.Token == "" {
+			return nil, fmt.Errorf("%s: no access token: set %s", cfg.Name, envName(cfg.TokenEnv))
+		}
+		cfg.Credential = auth.StaticToken(cfg.Token, "the access token in "+envName(cfg.TokenEnv))
 	}
 	if err := checkLocations(cfg.LocationIDs); err != nil {
 		return nil, fmt.Errorf("%s: location_ids: %w", cfg.Name, err)
@@ -115,7 +123,7 @@ func New(cfg Config) (*Source, error) {
 	case cfg.OrderPageSize < 1 || cfg.OrderPageSize > 1000:
 		return nil, fmt.Errorf("%s: order_page_size: Square allows 1 to 1000, got %d", cfg.Name, cfg.OrderPageSize)
 	}
-	token, version := cfg.Token, cfg.Version
+	version := cfg.Version
 	client, err := httpx.New(httpx.Options{
 		Name:              cfg.Name,
 		BaseURL:           cfg.BaseURL,
@@ -123,11 +131,12 @@ func New(cfg Config) (*Source, error) {
 		Burst:             cfg.Burst,
 		RetryWaitMin:      cfg.RetryWaitMin,
 		RetryWaitMax:      cfg.RetryWaitMax,
-		Auth: func(r *http.Request) {
+		Token:             cfg.Credential,
+		Authorize: func(r *http.Request, token string) {
 			r.Header.Set("Authorization", "Bearer "+token)
 			r.Header.Set("Square-Version", version)
 		},
-		Hint:   fmt.Sprintf("check the access token in %s; it needs the CUSTOMERS_READ and ORDERS_READ permissions", envName(cfg.TokenEnv)),
+		Hint:   "check " + cfg.Credential.Describe() + "; it needs the CUSTOMERS_READ and ORDERS_READ permissions",
 		Vendor: vendorHooks,
 		Base:   cfg.HTTP,
 	})
