@@ -22,6 +22,10 @@ type Member struct {
 	Address   record.Address
 	// Segments the member belongs to, among the destination's configured segments (sorted).
 	Segments []string
+	// ConsentGranted is true when the person explicitly subscribed on the destination's channel
+	// (not merely "no opt-out recorded" under an opt_out basis): Google's consent fields are
+	// CONSENT_GRANTED only then.
+	ConsentGranted bool
 	// Handle is what the ledger kept for this member (see Handler): the only identifying field of
 	// a remove whose profile is gone.
 	Handle string

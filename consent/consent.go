@@ -113,6 +113,16 @@ func (p Policy) Decide(person Person, ch record.Channel, optOuts OptOuts) Reason
 	return ReasonNoConsent
 }
 
+// Granted reports whether the record holds an explicit subscription for the channel (for ads, the
+// ads statement or else the email one): what an ad platform's consent field may call granted.
+func Granted(g record.Customer, ch record.Channel) bool {
+	state := g.Consent[ch].State
+	if ch == record.ChannelAds && state == "" {
+		state = g.Consent[record.ChannelEmail].State
+	}
+	return state == record.ConsentSubscribed
+}
+
 // isOptOut reports whether a state is an explicit opt-out.
 func isOptOut(s record.ConsentState) bool {
 	return s == record.ConsentUnsubscribed || s == record.ConsentRedacted

@@ -85,7 +85,8 @@ func BuildAudience(ctx context.Context, st AudienceStore, t Target) (Audience, e
 		segs := bySeg[id]
 		sort.Strings(segs)
 		a.Members = append(a.Members, NewEntry(connectors.Member{ProfileID: id, Email: g.Email, Phone: g.Phone, FirstName: g.FirstName,
-			LastName: g.LastName, BirthDate: g.BirthDate, Gender: g.Gender, Address: g.Address, Segments: segs}))
+			LastName: g.LastName, BirthDate: g.BirthDate, Gender: g.Gender, Address: g.Address, Segments: segs,
+			ConsentGranted: consent.Granted(g, t.Spec.Channel)}))
 	}
 	return a, nil
 }

@@ -94,10 +94,10 @@ func needles(emails, phones []string) []string {
 	for _, e := range emails {
 		e = strings.ToLower(strings.TrimSpace(e))
 		md := md5.Sum([]byte(e))
-		out = append(out, e, hex.EncodeToString(md[:]), hashing.SHA256(e), hashing.SHA256(hashing.Email(e)))
+		out = append(out, e, hex.EncodeToString(md[:]), hashing.SHA256(e), hashing.SHA256(hashing.Email(e)), hashing.SHA256(hashing.GoogleEmail(e)))
 	}
 	for _, p := range phones {
-		out = append(out, p, strings.TrimPrefix(p, "+"), hashing.SHA256(hashing.PhoneDigits(p)), hashing.SHA256(hashing.PhoneE164(p)))
+		out = append(out, p, strings.TrimPrefix(p, "+"), hashing.SHA256(hashing.PhoneDigits(p, "")), hashing.SHA256(hashing.PhoneE164(p, "")))
 	}
 	return out
 }
@@ -225,4 +225,3 @@ func TestErasure_LeavesNoTraceAndSuppressesAReimport(t *testing.T) {
 		}
 	})
 }
-

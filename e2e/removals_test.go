@@ -28,8 +28,8 @@ func held(sb *sandbox.Sandbox, email, phone string) map[string]bool {
 	ga := sb.GoogleAdsUserList("customers/1234567890/userLists/555")
 	return map[string]bool{
 		"newsletter":     ok && !mc.Archived,
-		"meta_lookalike": meta[hashing.SHA256(hashing.Email(email))] || phone != "" && meta[hashing.SHA256(hashing.PhoneDigits(phone))],
-		"google_ads":     ga[hashing.SHA256(hashing.Email(email))] || phone != "" && ga[hashing.SHA256(hashing.PhoneE164(phone))],
+		"meta_lookalike": meta[hashing.SHA256(hashing.Email(email))] || phone != "" && meta[hashing.SHA256(hashing.PhoneDigits(phone, ""))],
+		"google_ads":     ga[hashing.SHA256(hashing.GoogleEmail(email))] || phone != "" && ga[hashing.SHA256(hashing.PhoneE164(phone, ""))],
 	}
 }
 

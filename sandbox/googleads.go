@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -45,10 +46,27 @@ type googleAds struct {
 	order  []string
 	lists  map[string]map[string]bool
 	reject map[string]bool
+
+	dm         map[string]map[string]*dmMember // Data Manager: list -> member key -> member
+	dmRequests []*DataManagerRequest
+	dmKnown    map[string]bool // lists that exist (nil: all)
+
+	notAllowlisted bool // the developer token never used Customer Match before 2026-04-01
+}
+
+// GoogleAdsNotAllowlisted makes the legacy upload path refuse the developer token as Google does
+// for new Customer Match adopters since 2026-04-01.
+func (sb *Sandbox) GoogleAdsNotAllowlisted(on bool) {
+	if ga := sb.googleAds(); ga != nil {
+		ga.mu.Lock()
+		ga.notAllowlisted = on
+		ga.mu.Unlock()
+	}
 }
 
 func newGoogleAds(sb *Sandbox) *googleAds {
-	return &googleAds{sb: sb, jobs: map[string]*GoogleAdsJob{}, lists: map[string]map[string]bool{}, reject: map[string]bool{}}
+	return &googleAds{sb: sb, jobs: map[string]*GoogleAdsJob{}, lists: map[string]map[string]bool{}, reject: map[string]bool{},
+		dm: map[string]map[string]*dmMember{}}
 }
 
 func (sb *Sandbox) googleAds() *googleAds {
@@ -69,6 +87,11 @@ func (sb *Sandbox) GoogleAdsUserList(name string) map[string]bool {
 	out := map[string]bool{}
 	for k := range ga.lists[name] {
 		out[k] = true
+	}
+	for _, m := range ga.dm[name] { // members ingested through the Data Manager API, by every identifier
+		for _, k := range m.keys {
+			out[k] = true
+		}
 	}
 	return out
 }
@@ -102,7 +125,7 @@ func (sb *Sandbox) GoogleAdsRejectHashes(values ...string) {
 	}
 }
 
-const gaFailureType = "type.googleapis.com/google.ads.googleads.v21.errors.GoogleAdsFailure"
+const gaFailureType = "type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure"
 
 type gaErr struct {
 	ErrorCode map[string]string `json:"errorCode"`
@@ -151,12 +174,37 @@ var gaVersion = regexp.MustCompile(`^/v\d+(/|$)`)
 var gaHex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 var gaUserList = regexp.MustCompile(`^customers/(\d+)/userLists/(\d+)$`)
 
+// gaSunset are the Google Ads API versions that no longer answer (v21 on 2026-08-05, v22 on 2026-10-07).
+var gaSunset = regexp.MustCompile(`^/v(1\d|2[0-2])/`)
+
 func (ga *googleAds) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/v1/") {
+		ga.serveDataManager(w, r)
+		return
+	}
+	if gaSunset.MatchString(r.URL.Path) {
+		gaFail(w, http.StatusNotFound, "NOT_FOUND", "This version of the Google Ads API has been sunset. Use v23 or later.")
+		return
+	}
 	auth := r.Header.Get("Authorization")
-	if !strings.HasPrefix(auth, "Bearer ") || !ga.sb.Authorized(strings.TrimSpace(auth[len("Bearer "):])) {
+	state := TokenInvalid
+	if strings.HasPrefix(auth, "Bearer ") {
+		state = ga.sb.TokenState(strings.TrimSpace(auth[len("Bearer "):]))
+	}
+	switch state {
+	case TokenExpired:
+		gaFail(w, http.StatusUnauthorized, "UNAUTHENTICATED",
+			"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+			gaErr{ErrorCode: map[string]string{"authenticationError": "OAUTH_TOKEN_EXPIRED"}, Message: "Oauth token is expired."})
+		return
+	case TokenInvalid:
 		gaFail(w, http.StatusUnauthorized, "UNAUTHENTICATED",
 			"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
 			gaErr{ErrorCode: map[string]string{"authenticationError": "OAUTH_TOKEN_INVALID"}, Message: "Oauth token is invalid."})
+		return
+	}
+	if scopes, issued := ga.sb.TokenScopes(strings.TrimPrefix(auth, "Bearer ")); issued && len(scopes) > 0 && !slices.Contains(scopes, "https://www.googleapis.com/auth/adwords") {
+		gaFail(w, http.StatusForbidden, "PERMISSION_DENIED", "Request had insufficient authentication scopes.")
 		return
 	}
 	if r.Header.Get("developer-token") == "" {
@@ -196,7 +244,8 @@ func gaBadRequest(w http.ResponseWriter, code map[string]string, msg string) {
 
 func (ga *googleAds) create(w http.ResponseWriter, r *http.Request, cid string) {
 	var req struct {
-		Job struct {
+		ValidateOnly bool `json:"validateOnly"`
+		Job          struct {
 			Type                          string `json:"type"`
 			CustomerMatchUserListMetadata struct {
 				UserList string `json:"userList"`
@@ -219,6 +268,16 @@ func (ga *googleAds) create(w http.ResponseWriter, r *http.Request, cid string) 
 	}
 	ga.mu.Lock()
 	defer ga.mu.Unlock()
+	if ga.notAllowlisted {
+		gaFail(w, http.StatusForbidden, "PERMISSION_DENIED", "The caller does not have permission",
+			gaErr{ErrorCode: map[string]string{"notAllowlistedError": "CUSTOMER_NOT_ALLOWLISTED_FOR_THIS_FEATURE"},
+				Message: "Customer is not allowlisted for accessing this feature."})
+		return
+	}
+	if req.ValidateOnly {
+		gaJSON(w, map[string]any{})
+		return
+	}
 	ga.seq++
 	name := fmt.Sprintf("customers/%s/offlineUserDataJobs/%d", cid, 9000+ga.seq)
 	ga.jobs[name] = &GoogleAdsJob{ResourceName: name, UserList: m[0], Status: "PENDING", LoginCustomerID: r.Header.Get("login-customer-id")}
@@ -422,7 +481,7 @@ func (ga *googleAds) run(w http.ResponseWriter, job, cid string) {
 	j.Status = "SUCCESS" // the real job runs for minutes to hours; the imitation finishes at once
 	ga.seq++
 	gaJSON(w, map[string]any{"name": fmt.Sprintf("customers/%s/operations/%d", cid, 70000+ga.seq),
-		"metadata": map[string]any{"@type": "type.googleapis.com/google.ads.googleads.v21.resources.OfflineUserDataJobMetadata"}})
+		"metadata": map[string]any{"@type": "type.googleapis.com/google.ads.googleads.v26.resources.OfflineUserDataJobMetadata"}})
 }
 
 // GoogleAdsUserListNames lists the user lists changed so far, sorted.

@@ -9,7 +9,7 @@ import (
 
 func TestGoogleAds_Jobs(t *testing.T) {
 	sb := destStart(t, GoogleAds, "g-tok")
-	base := sb.URLs[GoogleAds] + "/v21/customers/42/offlineUserDataJobs"
+	base := sb.URLs[GoogleAds] + "/v26/customers/42/offlineUserDataJobs"
 	hdr := map[string]string{"Authorization": "Bearer g-tok", "developer-token": "dev"}
 	create := func() string {
 		status, _, out := destCall(t, "POST", base+":create", hdr, map[string]any{"job": map[string]any{
@@ -44,7 +44,7 @@ func TestGoogleAds_Jobs(t *testing.T) {
 	})
 	t.Run("without partial failure one bad operation fails the request", func(t *testing.T) {
 		job := create()
-		status, _, out := destCall(t, "POST", sb.URLs[GoogleAds]+"/v21/"+job+":addOperations", hdr,
+		status, _, out := destCall(t, "POST", sb.URLs[GoogleAds]+"/v26/"+job+":addOperations", hdr,
 			map[string]any{"operations": []any{op("create", h), op("create", "NOT-HEX")}})
 		if status != 400 || !strings.Contains(fmt.Sprint(out), "INVALID_SHA256_FORMAT") {
 			t.Fatalf("%d %v", status, out)
@@ -55,7 +55,7 @@ func TestGoogleAds_Jobs(t *testing.T) {
 	})
 	t.Run("partial failure, run, run again", func(t *testing.T) {
 		job := create()
-		u := sb.URLs[GoogleAds] + "/v21/" + job
+		u := sb.URLs[GoogleAds] + "/v26/" + job
 		status, _, out := destCall(t, "POST", u+":addOperations", hdr,
 			map[string]any{"enablePartialFailure": true, "operations": []any{op("create", h), op("create", "NOT-HEX"), op("remove", h)}})
 		pf, _ := out["partialFailureError"].(map[string]any)

@@ -171,7 +171,19 @@ type metaRequest struct {
 	} `json:"payload"`
 }
 
+// metaExpired is the newest Marketing API version that has expired (v24.0 on 2026-11-10).
+const metaExpired = 24
+
+var metaVersionNum = regexp.MustCompile(`^/v(\d+)\.\d+(/|$)`)
+
 func (mt *meta) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if m := metaVersionNum.FindStringSubmatch(r.URL.Path); m != nil {
+		if n, _ := strconv.Atoi(m[1]); n <= metaExpired {
+			mt.fail(w, http.StatusBadRequest, "You are calling a deprecated version of the Ads API. Please update to the latest version: v27.0.",
+				"OAuthException", 2635, 0, false)
+			return
+		}
+	}
 	path := metaVersion.ReplaceAllString(r.URL.Path, "/")
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	tok := metaToken(r)
@@ -179,8 +191,26 @@ func (mt *meta) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		mt.fail(w, http.StatusBadRequest, "An access token is required to request this resource.", "OAuthException", 104, 0, false)
 		return
 	}
-	if !mt.sb.Authorized(tok) {
+	switch mt.sb.TokenState(tok) {
+	case TokenExpired:
+		mt.fail(w, http.StatusBadRequest, "Error validating access token: Session has expired on Tuesday, 01-Dec-26 10:00:00 PST. The current time is Wednesday, 02-Dec-26 07:00:00 PST.",
+			"OAuthException", 190, 463, false)
+		return
+	case TokenInvalid:
 		mt.fail(w, http.StatusBadRequest, "Invalid OAuth access token - Cannot parse access token", "OAuthException", 190, 0, false)
+		return
+	}
+	if len(parts) == 1 && r.Method == http.MethodGet {
+		if _, err := strconv.ParseUint(parts[0], 10, 64); err != nil {
+			mt.fail(w, http.StatusBadRequest, fmt.Sprintf("(#100) Unsupported get request. Object with ID '%s' does not exist", parts[0]), "GraphMethodException", 100, 33, false)
+			return
+		}
+		mt.mu.Lock()
+		n := len(mt.aud[parts[0]])
+		mt.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+		_ = json.NewEncoder(w).Encode(map[string]any{"id": parts[0], "name": "Sandbox audience " + parts[0],
+			"subtype": "CUSTOM", "approximate_count_lower_bound": n, "operation_status": map[string]any{"code": 200, "description": "Normal"}})
 		return
 	}
 	if len(parts) != 2 || parts[1] != "users" || (r.Method != http.MethodPost && r.Method != http.MethodDelete) {

@@ -63,8 +63,8 @@ type Cleanse struct {
 	Accepted    int                `json:"accepted"`
 	Quarantined int                `json:"quarantined"`
 	Deleted     int                `json:"deleted,omitempty"` // records deleted at their source this run
-	Reasons     map[string]int     `json:"reasons"`         // quarantine reasons
-	Flags       map[string]int     `json:"flags,omitempty"` // fields dropped or flagged on accepted records
+	Reasons     map[string]int     `json:"reasons"`           // quarantine reasons
+	Flags       map[string]int     `json:"flags,omitempty"`   // fields dropped or flagged on accepted records
 	Orders      *OrderCounts       `json:"orders,omitempty"`
 	BySource    map[string]Quality `json:"by_source,omitempty"`
 }
@@ -92,9 +92,9 @@ type Identity struct {
 	Profiles      int    `json:"profiles"`
 	MergedRecords int    `json:"merged_records"` // records that share a profile with another record
 	NewProfiles   int    `json:"new_profiles"`
-	Merges        int    `json:"merges,omitempty"` // existing profiles absorbed into others
+	Merges        int    `json:"merges,omitempty"`  // existing profiles absorbed into others
 	Removed       int    `json:"removed,omitempty"` // profiles with no records left (deleted at their sources)
-	Splits        int    `json:"splits,omitempty"` // clusters split by merge protection
+	Splits        int    `json:"splits,omitempty"`  // clusters split by merge protection
 	PairsCompared int64  `json:"pairs_compared,omitempty"`
 	Mode          string `json:"mode,omitempty"` // full | incremental
 }

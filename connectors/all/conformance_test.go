@@ -103,7 +103,7 @@ func sourceCases(t *testing.T) map[string]connectortest.SourceCase {
 		// Salesforce's incremental syncs use queryAll: deleted Contacts come as deletions.
 		"salesforce": {New: source("salesforce", map[string]any{"batch_size": 200}), Vendor: sandbox.Salesforce, Want: withDeletions(sandbox.Salesforce, false),
 			Prepare: deleteSome(sandbox.Salesforce),
-			Since: midpoint(sandbox.Salesforce), CredentialEnv: "SALESFORCE_TOKEN"},
+			Since:   midpoint(sandbox.Salesforce), CredentialEnv: "SALESFORCE_TOKEN"},
 		"shopify": {New: source("shopify", nil), Vendor: sandbox.Shopify, Want: contactsAndOrders(sandbox.Shopify),
 			Since: midpoint(sandbox.Shopify), CredentialEnv: "SHOPIFY_TOKEN"},
 		"square": {New: source("square", map[string]any{"location_ids": []any{"L1"}, "page_size": 50}), Vendor: sandbox.Square,
@@ -158,12 +158,12 @@ func destinationCases() map[string]connectortest.DestinationCase {
 		"meta": {New: destination("meta", map[string]any{"audience_id": "23851234567890"}), Vendor: sandbox.Meta, Hashed: true,
 			CredentialEnv: "META_TOKEN", Holds: func(sb *sandbox.Sandbox, m connectors.Member) bool {
 				aud := sb.MetaAudience("23851234567890")
-				return aud[hashing.SHA256(hashing.Email(m.Email))] || aud[hashing.SHA256(hashing.PhoneDigits(m.Phone))]
+				return aud[hashing.SHA256(hashing.Email(m.Email))] || aud[hashing.SHA256(hashing.PhoneDigits(m.Phone, ""))]
 			}},
 		"google_ads": {New: destination("google_ads", map[string]any{"customer_id": "1234567890", "user_list": "customers/1234567890/userLists/555"}),
 			Vendor: sandbox.GoogleAds, Hashed: true, CredentialEnv: "GOOGLE_ADS_TOKEN", Holds: func(sb *sandbox.Sandbox, m connectors.Member) bool {
 				l := sb.GoogleAdsUserList("customers/1234567890/userLists/555")
-				return l[hashing.SHA256(hashing.Email(m.Email))] || l[hashing.SHA256(hashing.PhoneE164(m.Phone))]
+				return l[hashing.SHA256(hashing.GoogleEmail(m.Email))] || l[hashing.SHA256(hashing.PhoneE164(m.Phone, ""))]
 			}},
 	}
 }

@@ -1,9 +1,13 @@
-// This file holds the Google Ads destination's Config, constructor, contract methods and transport hooks.
+// This file holds the legacy Google Ads API destination's Config, constructor, contract methods
+// and transport hooks.
 //
-// Package googleads adds members to and removes them from a Customer Match user list through an
-// offline user data job per batch: create the job, add the operations with partial failure enabled,
-// run it. The job then processes for minutes to hours; the connector does not wait for it and
-// reports members as delivered to the job (ProviderID = the job's resource name).
+// Package googleads registers the google_ads destination type. Its default path is the Google Data
+// Manager API (package datamanager); `api: google_ads` selects the legacy Google Ads API upload,
+// which only developer tokens already uploading to Customer Match before 2026-04-01 may use
+// (others get CUSTOMER_NOT_ALLOWLISTED_FOR_THIS_FEATURE). The legacy path sends each op of a run
+// as one offline user data job (up to MaxBatch members): create it, add the operations with
+// partial failure enabled in calls of 10,000, run it. The job then processes for minutes to hours;
+// the connector does not wait and reports members delivered to the job (ProviderID = its name).
 package googleads
 
 import (
@@ -16,18 +20,26 @@ import (
 	"time"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/auth"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 )
 
-// MaxBatch is the recommended number of users per addOperations call (the hard limit is 100,000
-// identifiers; a member carries up to three).
-const MaxBatch = 10000
+// MaxBatch is the most members one job carries: a run's removes and adds each fit in one job up
+// to this size (Google recommends up to about 1,000,000 operations per job; 100,000 keeps one
+// activity's work bounded).
+const MaxBatch = 100000
+
+// DefaultBaseURL is the Google Ads API at v26 (v21 and v22 are sunset).
+const DefaultBaseURL = "https://googleads.googleapis.com/v26"
 
 // Config configures a Google Ads Customer Match destination.
 type Config struct {
-	Name              string // configured destination name (default "google_ads")
-	BaseURL           string // default https://googleads.googleapis.com/v21
-	Token             string // OAuth access token (the secret's value)
+	Name    string // configured destination name (default "google_ads")
+	BaseURL string // default DefaultBaseURL
+	// Credential supplies the OAuth access token (scope adwords).
+	Credential auth.Token
+	// Token is a static token's value when Credential is nil (tests); TokenEnv names its variable.
+	Token             string
 	TokenEnv          string // default GOOGLE_ADS_TOKEN
 	DeveloperToken    string
 	DeveloperTokenEnv string // default GOOGLE_ADS_DEVELOPER_TOKEN
@@ -65,10 +77,13 @@ func New(cfg Config) (*Destination, error) {
 		cfg.DeveloperTokenEnv = "GOOGLE_ADS_DEVELOPER_TOKEN"
 	}
 	if cfg.BaseURL == "" {
-		cfg.BaseURL = "https://googleads.googleapis.com/v21"
+		cfg.BaseURL = DefaultBaseURL
 	}
-	if cfg.Token == "" {
-		return nil, fmt.Errorf("%s: no OAuth token: set $%s", cfg.Name, cfg.TokenEnv)
+	if cfg.Credential == nil {
+		if cfg.Token == "" {
+			return nil, fmt.Errorf("%s: no OAuth token: set $%s", cfg.Name, cfg.TokenEnv)
+		}
+		cfg.Credential = auth.StaticToken(cfg.Token, "the OAuth token in $"+cfg.TokenEnv)
 	}
 	if cfg.DeveloperToken == "" {
 		return nil, fmt.Errorf("%s: no developer token: set $%s", cfg.Name, cfg.DeveloperTokenEnv)
@@ -89,20 +104,22 @@ func New(cfg Config) (*Destination, error) {
 	default:
 		return nil, fmt.Errorf("%s: user_list %q is neither a user list id nor customers/%s/userLists/{id}", cfg.Name, cfg.UserList, cfg.CustomerID)
 	}
-	tok, dev, login := cfg.Token, cfg.DeveloperToken, cfg.LoginCustomerID
+	dev, login := cfg.DeveloperToken, cfg.LoginCustomerID
 	c, err := httpx.New(httpx.Options{
 		Name:              cfg.Name,
 		BaseURL:           cfg.BaseURL,
 		RequestsPerSecond: cfg.RequestsPerSecond,
 		Burst:             cfg.Burst,
-		Auth: func(r *http.Request) {
+		Token:             cfg.Credential,
+		Authorize: func(r *http.Request, tok string) {
 			r.Header.Set("Authorization", "Bearer "+tok)
 			r.Header.Set("developer-token", dev)
 			if login != "" {
 				r.Header.Set("login-customer-id", login)
 			}
 		},
-		Hint:   fmt.Sprintf("check the OAuth token in $%s and the developer token in $%s", cfg.TokenEnv, cfg.DeveloperTokenEnv),
+		Hint: fmt.Sprintf("check %s and the developer token in $%s; a token not allow-listed for Customer Match must use the Data Manager API (remove api: google_ads)",
+			cfg.Credential.Describe(), cfg.DeveloperTokenEnv),
 		Vendor: httpx.Vendor{ParseError: parseError, Throttled: throttled, RetryDelay: retryDelay},
 		Base:   cfg.HTTP,
 	})

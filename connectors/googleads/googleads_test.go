@@ -33,7 +33,7 @@ func start(t *testing.T) *sandbox.Sandbox {
 
 func newDest(t *testing.T, sb *sandbox.Sandbox, mod func(*Config)) *Destination {
 	t.Helper()
-	cfg := Config{BaseURL: sb.URLs[sandbox.GoogleAds] + "/v21", Token: testToken, DeveloperToken: "dev-token",
+	cfg := Config{BaseURL: sb.URLs[sandbox.GoogleAds] + "/v26", Token: testToken, DeveloperToken: "dev-token",
 		CustomerID: "123-456-7890", LoginCustomerID: "999-000-1111", UserList: "555", ConsentGranted: true}
 	if mod != nil {
 		mod(&cfg)
@@ -77,10 +77,10 @@ func TestNew_Config(t *testing.T) {
 		})
 	}
 	d, _ := New(Config{Token: "t", DeveloperToken: "d", CustomerID: "1", UserList: "7"})
-	if d.MaxBatch() != 10000 || !d.Idempotent() || !d.Supports(connectors.OpRemove) {
+	if d.MaxBatch() != 100000 || !d.Idempotent() || !d.Supports(connectors.OpRemove) {
 		t.Fatal("contract")
 	}
-	if _, err := d.Apply(context.Background(), connectors.Batch{Op: connectors.OpAdd, Members: make([]connectors.Member, 10001)}); err == nil {
+	if _, err := d.Apply(context.Background(), connectors.Batch{Op: connectors.OpAdd, Members: make([]connectors.Member, 100001)}); err == nil {
 		t.Fatal("oversized batch accepted")
 	}
 }
@@ -208,10 +208,13 @@ func TestDestination_Errors(t *testing.T) {
 	})
 }
 
-func TestDestination_FullBatch(t *testing.T) {
+// One job per list and op: a batch larger than one addOperations call is added to one job in
+// several calls and run once (Google's guidance), not one job per 10,000.
+func TestDestination_OneJobPerBatch(t *testing.T) {
 	sb := start(t)
 	d := newDest(t, sb, nil)
-	ms := make([]connectors.Member, MaxBatch)
+	const n = 2*opsPerCall + 500
+	ms := make([]connectors.Member, n)
 	for i := range ms {
 		ms[i] = connectors.Member{ProfileID: fmt.Sprint("p", i), Email: fmt.Sprintf("user%d@example.org", i), Phone: fmt.Sprintf("+1415%07d", i)}
 	}
@@ -219,7 +222,27 @@ func TestDestination_FullBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if outs[MaxBatch-1].Status != connectors.StatusDelivered || len(sb.GoogleAdsUserList(userList)) != MaxBatch {
-		t.Fatalf("%+v %d", outs[MaxBatch-1], len(sb.GoogleAdsUserList(userList)))
+	if outs[n-1].Status != connectors.StatusDelivered || len(sb.GoogleAdsUserList(userList)) != n {
+		t.Fatalf("%+v %d", outs[n-1], len(sb.GoogleAdsUserList(userList)))
+	}
+	jobs := sb.GoogleAdsJobs()
+	if len(jobs) != 1 || jobs[0].Operations != n || jobs[0].Status != "SUCCESS" {
+		t.Fatalf("jobs = %+v, want one job of %d operations, run", jobs, n)
+	}
+}
+
+func TestDestination_NotAllowlisted(t *testing.T) {
+	sb := start(t)
+	sb.GoogleAdsNotAllowlisted(true)
+	d := newDest(t, sb, nil)
+	_, err := d.Apply(context.Background(), connectors.Batch{Op: connectors.OpAdd, Members: []connectors.Member{{ProfileID: "p", Email: "a@example.org"}}})
+	if err == nil || !strings.Contains(err.Error(), "CUSTOMER_NOT_ALLOWLISTED_FOR_THIS_FEATURE") || !strings.Contains(err.Error(), "Data Manager") {
+		t.Fatalf("err = %v: want Google's reason and the way out", err)
+	}
+	if rep := d.Check(context.Background(), false); rep.Err() == nil {
+		t.Fatal("check passed for a token that is not allow-listed")
+	}
+	if v := APIVersion("https://googleads.googleapis.com/v22"); v.Ends.Format("2006-01-02") != "2026-10-07" {
+		t.Fatalf("v22 sunset = %v", v.Ends)
 	}
 }

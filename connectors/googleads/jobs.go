@@ -11,7 +11,12 @@ import (
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 )
 
-// runJob sends the batch as one offline user data job.
+// opsPerCall is the number of operations per addOperations call (Google recommends about 10,000;
+// the hard limit is 100,000 identifiers, and a member carries at most three).
+const opsPerCall = 10000
+
+// runJob sends the batch as one offline user data job: one job per list and op, its operations
+// added in calls of opsPerCall, then run once (Google's guidance: one job per list, not per batch).
 //
 // Outcomes: delivered (ProviderID = the job's resource name) for operations accepted into a job
 // that was started; rejected for members without any usable identifier (not sent) and for
@@ -58,33 +63,20 @@ func (d *Destination) runJob(ctx context.Context, b connectors.Batch) ([]connect
 	if !strings.HasPrefix(name, "customers/"+d.cfg.CustomerID+"/offlineUserDataJobs/") {
 		return nil, fmt.Errorf("google ads: create job for %s: unexpected resource name %q", d.cfg.UserList, name)
 	}
-	var added addOperationsResponse
-	if _, err := d.c.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: "/" + name + ":addOperations",
-		Body: addOperationsRequest{EnablePartialFailure: true, Operations: ops}}, &added); err != nil {
-		return nil, fmt.Errorf("google ads: add %d operations to %s: %w", len(ops), name, err)
+	failed := map[int]string{}
+	var loose []string
+	for start := 0; start < len(ops); start += opsPerCall {
+		chunk := ops[start:min(start+opsPerCall, len(ops))]
+		var added addOperationsResponse
+		if _, err := d.c.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: "/" + name + ":addOperations",
+			Body: addOperationsRequest{EnablePartialFailure: true, Operations: chunk}}, &added); err != nil {
+			return nil, fmt.Errorf("google ads: add %d operations to %s: %w", len(chunk), name, err)
+		}
+		partialFailures(added.PartialFailureError, start, len(chunk), failed, &loose)
 	}
 	var op operationResponse
 	if _, err := d.c.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: "/" + name + ":run", Body: map[string]any{}}, &op); err != nil {
 		return nil, fmt.Errorf("google ads: run %s: %w", name, err)
-	}
-
-	failed := map[int]string{}
-	var loose []string
-	if pf := added.PartialFailureError; pf != nil {
-		for _, det := range pf.Details {
-			for _, e := range det.Errors {
-				if i, ok := opIndex(e); ok && i >= 0 && i < len(ops) {
-					if _, seen := failed[i]; !seen {
-						failed[i] = describe(e)
-					}
-					continue
-				}
-				loose = append(loose, describe(e))
-			}
-		}
-		if len(failed) == 0 && len(loose) == 0 && pf.Message != "" {
-			loose = append(loose, pf.Message)
-		}
 	}
 	note := ""
 	if len(loose) > 0 {
@@ -99,4 +91,29 @@ func (d *Destination) runJob(ctx context.Context, b connectors.Batch) ([]connect
 		o.Status, o.ProviderID, o.Reason = connectors.StatusDelivered, name, note
 	}
 	return out, nil
+}
+
+// partialFailures records the operations one addOperations call refused (indexes offset by the
+// call's first operation) and the errors tied to none.
+func partialFailures(pf *status, offset, n int, failed map[int]string, loose *[]string) {
+	if pf == nil {
+		return
+	}
+	before := len(*loose)
+	tied := 0
+	for _, det := range pf.Details {
+		for _, e := range det.Errors {
+			if i, ok := opIndex(e); ok && i >= 0 && i < n {
+				if _, seen := failed[offset+i]; !seen {
+					failed[offset+i] = describe(e)
+				}
+				tied++
+				continue
+			}
+			*loose = append(*loose, describe(e))
+		}
+	}
+	if tied == 0 && len(*loose) == before && pf.Message != "" {
+		*loose = append(*loose, pf.Message)
+	}
 }

@@ -13,17 +13,17 @@ import (
 )
 
 // identifiers returns the member's hashed identifiers: email (trimmed, lowercased), phone (E.164
-// with "+"), and the address (hashed first and last name, ISO country, postal code) when all four
-// parts are known.
+// with "+"), and the address (hashed first and last name, trimmed and lowercased with punctuation
+// kept, ISO country, postal code) when all four parts are known.
 func identifiers(m connectors.Member) []userIdentifier {
 	var ids []userIdentifier
 	if e := hashing.Email(m.Email); e != "" {
 		ids = append(ids, userIdentifier{HashedEmail: hashing.SHA256(e)})
 	}
-	if p := hashing.PhoneE164(m.Phone); p != "" {
+	if p := hashing.PhoneE164(m.Phone, m.Address.Country); p != "" {
 		ids = append(ids, userIdentifier{HashedPhoneNumber: hashing.SHA256(p)})
 	}
-	first, last := hashing.Name(m.FirstName), hashing.Name(m.LastName)
+	first, last := hashing.GoogleName(m.FirstName), hashing.GoogleName(m.LastName)
 	country := strings.ToUpper(hashing.Country(m.Address.Country))
 	postal := strings.TrimSpace(m.Address.Postcode)
 	if first != "" && last != "" && country != "" && postal != "" {
@@ -37,7 +37,7 @@ func identifiers(m connectors.Member) []userIdentifier {
 func (d *Destination) Handle(m connectors.Member) string { return handleOf(m).String() }
 
 func handleOf(m connectors.Member) hashing.Handle {
-	return hashing.Handle{Email: hashing.SHA256(hashing.Email(m.Email)), Phone: hashing.SHA256(hashing.PhoneE164(m.Phone))}
+	return hashing.Handle{Email: hashing.SHA256(hashing.Email(m.Email)), Phone: hashing.SHA256(hashing.PhoneE164(m.Phone, m.Address.Country))}
 }
 
 // removalIdentifiers are a removed member's identifiers: from its fields, else from the ledger's

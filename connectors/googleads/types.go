@@ -4,7 +4,8 @@ package googleads
 import "encoding/json"
 
 type createJobRequest struct {
-	Job job `json:"job"`
+	Job          job  `json:"job"`
+	ValidateOnly bool `json:"validateOnly,omitempty"`
 }
 
 type job struct {

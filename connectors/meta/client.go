@@ -10,13 +10,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/connectors/auth"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 )
+
+// DefaultAPIVersion is the Marketing API version called unless configured: v26.0 (released
+// 2026-07-29); v25.0 expires 2027-02-23.
+const DefaultAPIVersion = "v26.0"
+
+var versionInURL = regexp.MustCompile(`/(v\d+\.\d+)/?$`)
 
 // MaxBatch is the most rows one request may carry.
 const MaxBatch = 10000
@@ -29,10 +37,17 @@ const defaultThrottleWait = 5 * time.Minute
 
 // Config configures a Meta custom audience destination.
 type Config struct {
-	Name       string // configured destination name (default "meta")
-	BaseURL    string // default https://graph.facebook.com/v25.0
-	Token      string // access token (the secret's value)
-	TokenEnv   string // the variable it came from, for hints (default META_TOKEN)
+	Name string // configured destination name (default "meta")
+	// BaseURL is the Graph API root, default https://graph.facebook.com; a version path segment in
+	// it (".../v26.0") wins over APIVersion.
+	BaseURL string
+	// APIVersion is the Marketing API version (default DefaultAPIVersion).
+	APIVersion string
+	// Credential supplies the access token (a system-user token; tokens of Meta do not renew here).
+	Credential auth.Token
+	// Token is a static token's value when Credential is nil (tests); TokenEnv names its variable.
+	Token      string
+	TokenEnv   string // default META_TOKEN
 	AudienceID string
 	// Schema lists the match keys per row, among EMAIL, PHONE, FN, LN, FI, CT, ST, ZIP, COUNTRY, GEN,
 	// DOBY, DOBM, DOBD (EMAIL_SHA256/PHONE_SHA256 are accepted as names for EMAIL/PHONE). It must
@@ -60,10 +75,24 @@ func New(cfg Config) (*Destination, error) {
 		cfg.TokenEnv = "META_TOKEN"
 	}
 	if cfg.BaseURL == "" {
-		cfg.BaseURL = "https://graph.facebook.com/v25.0"
+		cfg.BaseURL = "https://graph.facebook.com"
 	}
-	if cfg.Token == "" {
-		return nil, fmt.Errorf("%s: no access token: set $%s", cfg.Name, cfg.TokenEnv)
+	if m := versionInURL.FindStringSubmatch(cfg.BaseURL); m != nil {
+		cfg.APIVersion = m[1]
+	} else {
+		if cfg.APIVersion == "" {
+			cfg.APIVersion = DefaultAPIVersion
+		}
+		if !regexp.MustCompile(`^v\d+\.\d+$`).MatchString(cfg.APIVersion) {
+			return nil, fmt.Errorf("%s: api_version %q is not like %s", cfg.Name, cfg.APIVersion, DefaultAPIVersion)
+		}
+		cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/") + "/" + cfg.APIVersion
+	}
+	if cfg.Credential == nil {
+		if cfg.Token == "" {
+			return nil, fmt.Errorf("%s: no access token: set $%s", cfg.Name, cfg.TokenEnv)
+		}
+		cfg.Credential = auth.StaticToken(cfg.Token, "the token in $"+cfg.TokenEnv)
 	}
 	if _, err := strconv.ParseUint(cfg.AudienceID, 10, 64); err != nil {
 		return nil, fmt.Errorf("%s: audience_id %q is not a numeric custom audience id", cfg.Name, cfg.AudienceID)
@@ -86,7 +115,6 @@ func New(cfg Config) (*Destination, error) {
 	if !strong {
 		return nil, fmt.Errorf("%s: schema %v needs EMAIL or PHONE to match anyone", cfg.Name, cfg.Schema)
 	}
-	tok := cfg.Token
 	c, err := httpx.New(httpx.Options{
 		Name:              cfg.Name,
 		BaseURL:           cfg.BaseURL,
@@ -94,16 +122,21 @@ func New(cfg Config) (*Destination, error) {
 		Burst:             cfg.Burst,
 		// access_token as a query parameter, added per attempt below the request layer: httpx strips
 		// queries from every error, so the token never reaches an error message or log.
-		Auth: func(r *http.Request) {
+		Token: cfg.Credential,
+		Authorize: func(r *http.Request, tok string) {
 			q := r.URL.Query()
 			q.Set("access_token", tok)
 			r.URL.RawQuery = q.Encode()
 		},
-		Hint: "check the token in $" + cfg.TokenEnv,
 		Vendor: httpx.Vendor{
-			ParseError: func(status int, body []byte) (string, string) { return parseError(status, body, cfg.TokenEnv) },
+			ParseError: func(status int, body []byte) (string, string) {
+				return parseError(status, body, cfg.Credential.Describe())
+			},
 			Throttled:  throttled,
 			RetryDelay: retryDelay,
+			// An expired token is code 190 with HTTP 400; a static system-user token cannot be
+			// renewed, so the error is final and names the variable.
+			Expired: func(_ int, code string) bool { return codeOf(code) == 190 },
 		},
 		Base: cfg.HTTP,
 	})
@@ -144,7 +177,7 @@ var (
 // parseError reads {"error":{"message","type","code","error_subcode","fbtrace_id",...}} into the code
 // "<code>" or "<code>/<subcode>" and a message that keeps fbtrace_id (for Meta support) and, for
 // token errors Graph answers with HTTP 400, names the variable to fix.
-func parseError(status int, body []byte, tokenEnv string) (string, string) {
+func parseError(status int, body []byte, credential string) (string, string) {
 	var e graphError
 	if json.Unmarshal(body, &e) != nil || e.Error.Code == 0 && e.Error.Message == "" {
 		return "", ""
@@ -163,9 +196,9 @@ func parseError(status int, body []byte, tokenEnv string) (string, string) {
 	if status != http.StatusUnauthorized && status != http.StatusForbidden {
 		switch {
 		case credentialCodes[e.Error.Code]:
-			msg += " (check the token in $" + tokenEnv + ")"
+			msg += " (check " + credential + "; a system-user token does not expire)"
 		case e.Error.Code == 10 || e.Error.Code >= 200 && e.Error.Code < 300:
-			msg += " (check that the token in $" + tokenEnv + " has ads_management permission on the audience)"
+			msg += " (check that " + credential + " has ads_management permission on the audience)"
 		}
 	}
 	if e.Error.FBTraceID != "" {

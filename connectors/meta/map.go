@@ -10,19 +10,18 @@ import (
 var fields = map[string]func(connectors.Member) string{
 	"EMAIL":        func(m connectors.Member) string { return hashing.Email(m.Email) },
 	"EMAIL_SHA256": func(m connectors.Member) string { return hashing.Email(m.Email) },
-	"PHONE":        func(m connectors.Member) string { return hashing.PhoneDigits(m.Phone) },
-	"PHONE_SHA256": func(m connectors.Member) string { return hashing.PhoneDigits(m.Phone) },
-	"FN":           func(m connectors.Member) string { return hashing.Name(m.FirstName) },
-	"LN":           func(m connectors.Member) string { return hashing.Name(m.LastName) },
+	"PHONE":        func(m connectors.Member) string { return hashing.PhoneDigits(m.Phone, m.Address.Country) },
+	"PHONE_SHA256": func(m connectors.Member) string { return hashing.PhoneDigits(m.Phone, m.Address.Country) },
+	"FN":           func(m connectors.Member) string { return hashing.Letters(m.FirstName) },
+	"LN":           func(m connectors.Member) string { return hashing.Letters(m.LastName) },
 	"FI": func(m connectors.Member) string {
-		n := []rune(hashing.Name(m.FirstName))
-		if len(n) == 0 {
-			return ""
+		if n := hashing.Letters(m.FirstName); n != "" {
+			return n[:1]
 		}
-		return string(n[0])
+		return ""
 	},
-	"CT":      func(m connectors.Member) string { return hashing.City(m.Address.City) },
-	"ST":      func(m connectors.Member) string { return hashing.Region(m.Address.Region) },
+	"CT":      func(m connectors.Member) string { return hashing.Letters(m.Address.City) },
+	"ST":      func(m connectors.Member) string { return hashing.MetaState(m.Address.Region, m.Address.Country) },
 	"ZIP":     func(m connectors.Member) string { return hashing.Postcode(m.Address.Postcode, m.Address.Country) },
 	"COUNTRY": func(m connectors.Member) string { return hashing.Country(m.Address.Country) },
 	"GEN":     func(m connectors.Member) string { return hashing.Gender(m.Gender) },
@@ -53,7 +52,7 @@ func (d *Destination) Handle(m connectors.Member) string {
 }
 
 func handleOf(m connectors.Member) hashing.Handle {
-	return hashing.Handle{Email: hashing.SHA256(hashing.Email(m.Email)), Phone: hashing.SHA256(hashing.PhoneDigits(m.Phone))}
+	return hashing.Handle{Email: hashing.SHA256(hashing.Email(m.Email)), Phone: hashing.SHA256(hashing.PhoneDigits(m.Phone, m.Address.Country))}
 }
 
 // removalSchema is what removal rows carry: the strong keys, hashed, from the fields or the ledger.

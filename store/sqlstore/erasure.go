@@ -210,7 +210,9 @@ func (s *Store) DeletePerson(ctx context.Context, p store.PersonRows) (map[strin
 			func() error { return byKeys("destination_members", []string{"profile_id"}, len(p.Profiles), prof) },
 			func() error { return byKeys("merges", []string{"from_id"}, len(p.Profiles), prof) },
 			func() error { return byKeys("merges", []string{"into_id"}, len(p.Profiles), prof) },
-			func() error { return byKeys("optouts", []string{"key"}, len(p.OptOutKeys), func(i int) []any { return []any{p.OptOutKeys[i]} }) },
+			func() error {
+				return byKeys("optouts", []string{"key"}, len(p.OptOutKeys), func(i int) []any { return []any{p.OptOutKeys[i]} })
+			},
 		}
 		for _, text := range p.Texts {
 			if strings.TrimSpace(text) == "" {
