@@ -55,6 +55,8 @@ type ExtractResult struct {
 	Since      time.Time
 	Watermarks []WatermarkUpdate
 	Resumed    bool
+	// Warnings the source raised while reading (connectors.Warner).
+	Warnings []string
 }
 
 // Extract pages through one source and stages every page in the store. A retried attempt resumes
@@ -193,5 +195,8 @@ func (a *Activities) extractResult(ctx context.Context, in ExtractInput, src con
 	}
 	res.Requests, res.Retries, res.Throttled = int(cp.Requests), int(cp.Retries), int(cp.Throttled)
 	res.Retries += int(activity.GetInfo(ctx).Attempt) - 1
+	if w, ok := src.(connectors.Warner); ok {
+		res.Warnings = w.Warnings()
+	}
 	return res, nil
 }

@@ -57,9 +57,16 @@ func (a *Activities) Push(ctx context.Context, in PushInput) (*PushResult, error
 	if err != nil {
 		return nil, fmt.Errorf("push %s: %w", in.Destination, err)
 	}
+	// Earlier queued and in-doubt sends are looked up first, so what the vendor has since reported
+	// (a bounce, a delivery) decides this run; a vendor that cannot answer leaves them blocked.
+	settled, serr := delivery.Settle(ctx, a.Store, dest, in.Destination, a.now().UTC())
+	if serr != nil {
+		a.logger().Warn("settling earlier sends failed; they stay blocked", "destination", in.Destination, "error", serr)
+	}
 	res, err := delivery.Sync(ctx, a.Store, delivery.Request{Destination: in.Destination, Run: in.Run, Connector: dest,
 		Audience: aud, AddOnly: in.AddOnly, BatchSize: dcfg.BatchSize, Now: a.now,
 		Progress: func(key string) { activity.RecordHeartbeat(ctx, key) }})
+	res.Settled = settled.Delivered + settled.Rejected
 	st := connectors.StatsOf(dest)
 	res.Requests, res.Retries, res.Throttled = int(st.Requests), int(st.Retries), int(st.Throttled)
 	if err != nil {

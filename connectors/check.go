@@ -5,6 +5,7 @@ package connectors
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -111,4 +112,22 @@ func Day(s string) time.Time {
 // to 60 days for lack of a scope); Warnings is read after the extraction.
 type Warner interface {
 	Warnings() []string
+}
+
+// RunCheck checks one connector: its own Check (when it has one), then its API version's support
+// window on day now (an ended version fails the check, one ending within WarnBefore warns).
+func RunCheck(ctx context.Context, c any, deep bool, now time.Time) CheckReport {
+	ch, ok := c.(Checker)
+	if !ok {
+		r := CheckReport{}
+		r.Step("configuration", nil, "nothing remote to check")
+		return r
+	}
+	r := ch.Check(ctx, deep)
+	if expired, warning := r.API.Support(now); expired {
+		r.Step("api version supported", errors.New(warning), "")
+	} else if warning != "" {
+		r.Warnings = append(r.Warnings, warning)
+	}
+	return r
 }

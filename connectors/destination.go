@@ -4,6 +4,7 @@ package connectors
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/cdpflow/cdpflow/record"
 )
@@ -62,6 +63,10 @@ const (
 	StatusDelivered Status = "delivered" // the vendor accepted the change
 	StatusRejected  Status = "rejected"  // the vendor refused this member for good (invalid, bounced, unsubscribed)
 	StatusFailed    Status = "failed"    // a temporary refusal: retried on a later attempt or run
+	// StatusQueued: the vendor accepted the send but reports its outcome later (Mandrill answers
+	// queued for calls of more than 10 recipients, or when sending is throttled). Never re-sent;
+	// settled later by a Settler.
+	StatusQueued Status = "queued"
 )
 
 // Outcome is what happened to one member of a batch.
@@ -105,6 +110,23 @@ func CheckBatch(d Destination, name string, b Batch) error {
 // identifiers), which the ledger keeps. Never a raw identifier for an ad platform.
 type Handler interface {
 	Handle(m Member) string
+}
+
+// Settler is implemented by destinations whose outcome of a send can be learned after the call:
+// queued sends, and sends whose answer was lost (in doubt). Settle returns one outcome per row it
+// could settle (delivered or rejected, with the vendor's reason); rows it cannot settle yet are
+// left out.
+type Settler interface {
+	Settle(ctx context.Context, rows []Unsettled) ([]Outcome, error)
+}
+
+// Unsettled is one ledger row whose outcome is not known yet.
+type Unsettled struct {
+	ProfileID  string
+	ProviderID string    // the vendor's id for the send ("" when the call's answer was lost)
+	Email      string    // the recipient, from the profile ("" when the profile is gone)
+	BatchKey   string    // the batch's idempotency key (Mandrill keeps it in message metadata)
+	Since      time.Time // when the send was attempted
 }
 
 // Eraser is implemented by destinations that can erase a person for good on an erasure request,

@@ -101,7 +101,7 @@ func Resume(batch []Entry, existing []store.Delivery, idempotent bool) Resumptio
 		switch {
 		case !seen || d.Status == store.DeliveryFailed:
 			r.Send = append(r.Send, e)
-		case d.Status.Final():
+		case d.Status.Final(), d.Status == store.DeliveryQueued:
 			r.Done = append(r.Done, id)
 		case d.Status == store.DeliveryInDoubt:
 			r.InDoubt = append(r.InDoubt, id)

@@ -48,7 +48,7 @@ func Sync(ctx context.Context, l store.Ledger, req Request) (summary.Destination
 	if err != nil {
 		return res, fmt.Errorf("read current members: %w", err)
 	}
-	exclude, err := Blocked(ctx, l, req.Destination, req.Run, dest.Idempotent(), req.Audience.Members)
+	exclude, err := Blocked(ctx, l, dest, req.Destination, req.Run, req.Audience.Members)
 	if err != nil {
 		return res, err
 	}
@@ -91,24 +91,35 @@ func handleMoves(dest connectors.Destination, updates []Entry) []Entry {
 	return out
 }
 
-// Blocked lists profiles that must not be sent: in-doubt sends of a non-idempotent destination
-// (any earlier run), and members the vendor rejected for good with the same fields. Only those
+// Blocked lists profiles that must not be sent: in-doubt and queued sends of a non-idempotent
+// destination (any earlier run, until settled), members the vendor rejected for good with the
+// same fields, and members whose address the vendor refused (a hard bounce, a spam complaint,
+// an unsubscribe, the vendor's denylist: the same handle, whatever else changed). Only those
 // ledger rows are read. Rows of the run itself are left to Resume (a retried attempt).
-func Blocked(ctx context.Context, l store.Ledger, destination, run string, idempotent bool, desired []Entry) (map[string]store.DeliveryStatus, error) {
+func Blocked(ctx context.Context, l store.Ledger, dest connectors.Destination, destination, run string, desired []Entry) (map[string]store.DeliveryStatus, error) {
+	idempotent := dest.Idempotent()
+	hd, _ := dest.(connectors.Handler)
 	fp := make(map[string]string, len(desired))
+	handles := make(map[string]string, len(desired))
 	for _, e := range desired {
 		fp[e.Member.ProfileID] = e.Fingerprint
+		if hd != nil {
+			handles[e.Member.ProfileID] = hd.Handle(e.Member)
+		}
 	}
 	out := map[string]store.DeliveryStatus{}
-	err := l.ScanDeliveries(ctx, store.DeliveryFilter{Destination: destination, Statuses: []store.DeliveryStatus{store.DeliveryInDoubt, store.DeliveryRejected}},
+	err := l.ScanDeliveries(ctx, store.DeliveryFilter{Destination: destination,
+		Statuses: []store.DeliveryStatus{store.DeliveryInDoubt, store.DeliveryQueued, store.DeliveryRejected}},
 		func(d store.Delivery) error {
 			if d.Run == run {
 				return nil
 			}
 			switch {
-			case d.Status == store.DeliveryInDoubt && !idempotent:
-				out[d.ProfileID] = store.DeliveryInDoubt
+			case (d.Status == store.DeliveryInDoubt || d.Status == store.DeliveryQueued) && !idempotent:
+				out[d.ProfileID] = d.Status
 			case d.Status == store.DeliveryRejected && d.Op != store.OpRemove && d.Fingerprint != "" && d.Fingerprint == fp[d.ProfileID]:
+				out[d.ProfileID] = store.DeliveryRejected
+			case d.Status == store.DeliveryRejected && d.Op != store.OpRemove && d.Handle != "" && d.Handle == handles[d.ProfileID] && AddressRefused(d.Reason):
 				out[d.ProfileID] = store.DeliveryRejected
 			}
 			return nil
@@ -252,6 +263,8 @@ func statusOf(s connectors.Status) store.DeliveryStatus {
 		return store.DeliveryDelivered
 	case connectors.StatusRejected:
 		return store.DeliveryRejected
+	case connectors.StatusQueued:
+		return store.DeliveryQueued
 	}
 	return store.DeliveryFailed
 }
@@ -275,7 +288,7 @@ func mark(rows []store.Delivery, which []string, status store.DeliveryStatus, re
 // it, plus the members held back by the plan.
 func (x *syncer) tally(ctx context.Context, plan Changes) error {
 	r := x.res
-	r.Added, r.Updated, r.Removed, r.Rejected, r.Failed, r.InDoubt = 0, 0, 0, 0, 0, 0
+	r.Added, r.Updated, r.Removed, r.Rejected, r.Failed, r.InDoubt, r.Queued = 0, 0, 0, 0, 0, 0, 0
 	err := x.l.ScanDeliveries(ctx, store.DeliveryFilter{Destination: x.req.Destination, Run: x.req.Run}, func(d store.Delivery) error {
 		switch d.Status {
 		case store.DeliveryDelivered:
@@ -293,6 +306,8 @@ func (x *syncer) tally(ctx context.Context, plan Changes) error {
 			r.Failed++
 		case store.DeliveryInDoubt, store.DeliveryPending:
 			r.InDoubt++
+		case store.DeliveryQueued:
+			r.Queued++
 		}
 		return nil
 	})
@@ -300,6 +315,7 @@ func (x *syncer) tally(ctx context.Context, plan Changes) error {
 		return fmt.Errorf("count the run's deliveries: %w", err)
 	}
 	r.InDoubt += plan.Excluded[store.DeliveryInDoubt]
+	r.Queued += plan.Excluded[store.DeliveryQueued]
 	r.Rejected += plan.Excluded[store.DeliveryRejected]
 	return nil
 }

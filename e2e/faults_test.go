@@ -19,13 +19,26 @@ func TestCustomerRefresh_SurvivesVendorFaults(t *testing.T) {
 	require.Equal(summary.StatusCompleted, clean.Status)
 
 	s := newStack(t)
+	// Faults hit the calls that read and write data, not the run's pre-flight checks (which
+	// retry on their own and report nothing): each vendor's data path, or past its check call.
+	dataCalls := map[string]sandbox.Fault{
+		sandbox.HubSpot: {Skip: 1}, sandbox.Salesforce: {PathContains: "/query"}, sandbox.Shopify: {PathContains: "/admin/api/"},
+		sandbox.Square: {PathContains: "/v2/customers"}, sandbox.GA4: {PathContains: ":runReport"}, sandbox.Mailchimp: {Method: "POST"},
+		sandbox.Mandrill: {PathContains: "send-template"}, sandbox.Meta: {PathContains: "/users"}, sandbox.GoogleAds: {Skip: 1},
+	}
 	for _, v := range sandbox.Vendors() {
-		faults := []sandbox.Fault{{Kind: sandbox.Fault500, Times: 1}, {Kind: sandbox.Fault429, Times: 1}, {Kind: sandbox.FaultTruncate, Times: 1}}
+		kinds := []sandbox.FaultKind{sandbox.Fault500, sandbox.Fault429, sandbox.FaultTruncate}
 		switch v {
 		case sandbox.Salesforce, sandbox.Meta, sandbox.GoogleAds:
 			// Their throttle signals mean waits of 30-60 s, honoured as the next retry delay
 			// (each connector's own tests cover them); left out to keep this test quick.
-			faults = []sandbox.Fault{{Kind: sandbox.Fault500, Times: 1}, {Kind: sandbox.FaultTruncate, Times: 1}}
+			kinds = []sandbox.FaultKind{sandbox.Fault500, sandbox.FaultTruncate}
+		}
+		var faults []sandbox.Fault
+		for _, k := range kinds {
+			f := dataCalls[v]
+			f.Kind, f.Times = k, 1
+			faults = append(faults, f)
 		}
 		s.rt.Sandbox.Faults.Set(v, faults...)
 	}

@@ -32,19 +32,12 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*Runti
 	}
 	rt.Store = st
 	if cfg.AnySandbox() {
-		sb, err := sandbox.Start(sandbox.ServerOptions{
-			Dataset:  sandbox.Generate(sandbox.Options{Seed: cfg.SandboxOpts.Seed, People: cfg.SandboxOpts.People}),
-			PortBase: cfg.SandboxOpts.PortBase,
-			TokenTTL: cfg.SandboxOpts.TokenTTL,
-		})
+		sb, err := StartSandbox(cfg, logger)
 		if err != nil {
 			rt.Close()
-			return nil, fmt.Errorf("start sandbox: %w", err)
+			return nil, err
 		}
 		rt.Sandbox = sb
-		for _, v := range sandbox.Vendors() {
-			logger.Debug("sandbox vendor imitation listening", "vendor", v, "url", sb.URLs[v])
-		}
 	}
 	conns := &Connectors{Config: cfg, Sandbox: rt.Sandbox}
 	if err := conns.Check(); err != nil {
@@ -65,4 +58,20 @@ func (rt *Runtime) Close() error {
 		errs = append(errs, rt.Store.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// StartSandbox starts the vendor imitations the configuration's sandbox section describes.
+func StartSandbox(cfg *config.Config, logger *slog.Logger) (*sandbox.Sandbox, error) {
+	sb, err := sandbox.Start(sandbox.ServerOptions{
+		Dataset:  sandbox.Generate(sandbox.Options{Seed: cfg.SandboxOpts.Seed, People: cfg.SandboxOpts.People}),
+		PortBase: cfg.SandboxOpts.PortBase,
+		TokenTTL: cfg.SandboxOpts.TokenTTL,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start sandbox: %w", err)
+	}
+	for _, v := range sandbox.Vendors() {
+		logger.Debug("sandbox vendor imitation listening", "vendor", v, "url", sb.URLs[v])
+	}
+	return sb, nil
 }

@@ -31,6 +31,10 @@ type Fault struct {
 	Delay time.Duration
 	// PathContains restricts the fault to requests whose path contains it ("" = all).
 	PathContains string
+	// Method restricts the fault to one HTTP method ("" = all).
+	Method string
+	// Skip lets the first Skip matching requests through (a run's pre-flight check, say).
+	Skip int
 
 	seen, fired int
 }
@@ -76,14 +80,14 @@ func (f *Faults) next(vendorName string, r *http.Request) (Fault, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, ff := range f.by[vendorName] {
-		if ff.PathContains != "" && !strings.Contains(r.URL.Path, ff.PathContains) {
+		if ff.PathContains != "" && !strings.Contains(r.URL.Path, ff.PathContains) || ff.Method != "" && ff.Method != r.Method {
 			continue
 		}
 		if ff.Times > 0 && ff.fired >= ff.Times {
 			continue
 		}
 		ff.seen++
-		if ff.seen%ff.Every != 0 {
+		if ff.seen <= ff.Skip || (ff.seen-ff.Skip)%ff.Every != 0 {
 			continue
 		}
 		ff.fired++

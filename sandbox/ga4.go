@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -163,6 +164,24 @@ func (s *ga4Server) Throttle(w http.ResponseWriter) {
 }
 
 var ga4PathRE = regexp.MustCompile(`^/v1beta/properties/([^/:]+):runReport$`)
+var ga4MetadataRE = regexp.MustCompile(`^/v1beta/properties/([^/:]+)/metadata$`)
+
+// metadata answers getMetadata: the property's dimensions (its one custom dimension) and metrics.
+func (s *ga4Server) metadata(w http.ResponseWriter, property string) {
+	if _, err := strconv.ParseUint(property, 10, 64); err != nil {
+		ga4Error(w, http.StatusBadRequest, "INVALID_ARGUMENT", fmt.Sprintf("Invalid property ID: %s. A numeric Property ID is required.", property))
+		return
+	}
+	dims := []map[string]any{{"apiName": GA4CustomerDimension, "uiName": "crm_id", "customDefinition": true, "category": "User"},
+		{"apiName": "date", "uiName": "Date"}}
+	var metrics []map[string]any
+	for _, name := range slices.Sorted(maps.Keys(ga4Metrics)) {
+		metrics = append(metrics, map[string]any{"apiName": name, "type": "TYPE_INTEGER"})
+	}
+	data, _ := json.Marshal(map[string]any{"name": "properties/" + property + "/metadata", "dimensions": dims, "metrics": metrics})
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	_, _ = w.Write(data)
+}
 
 // ga4Int is an int64 as proto3 JSON accepts it: a string or a number.
 type ga4Int struct {
@@ -244,6 +263,10 @@ func (s *ga4Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	auth := r.Header.Get("Authorization")
 	tok := strings.TrimPrefix(auth, "Bearer ")
 	if !strings.HasPrefix(auth, "Bearer ") || !GoogleAuthorized(s.sb, w, tok, "https://www.googleapis.com/auth/analytics.readonly") {
+		return
+	}
+	if mm := ga4MetadataRE.FindStringSubmatch(r.URL.Path); mm != nil && r.Method == http.MethodGet {
+		s.metadata(w, mm[1])
 		return
 	}
 	m := ga4PathRE.FindStringSubmatch(r.URL.Path)

@@ -43,6 +43,7 @@ type mailchimp struct {
 	// forgotten holds permanently deleted members (list id -> subscriber hash): they are gone and
 	// cannot be re-imported, as in Mailchimp.
 	forgotten map[string]map[string]bool
+	missing   map[string]bool // audience ids that do not exist
 }
 
 func newMailchimp(sb *Sandbox) *mailchimp {
@@ -168,6 +169,11 @@ func (mc *mailchimp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := mcVersion.ReplaceAllString(r.URL.Path, "/")
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
+	case len(parts) == 1 && parts[0] == "ping" && r.Method == http.MethodGet:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"health_status":"Everything's Chimpy!"}`))
+	case len(parts) == 2 && parts[0] == "lists" && r.Method == http.MethodGet:
+		mc.audience(w, parts[1])
 	case len(parts) == 2 && parts[0] == "lists" && r.Method == http.MethodPost:
 		mc.batch(w, r, parts[1])
 	case len(parts) == 5 && parts[0] == "lists" && parts[2] == "members" && parts[4] == "tags" && r.Method == http.MethodPost:
@@ -415,4 +421,34 @@ func (mc *mailchimp) archive(w http.ResponseWriter, listID, hash string) {
 	}
 	m.Archived = true
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// MailchimpMissingLists makes these audience ids unknown (404), as for a list id with a typo.
+func (sb *Sandbox) MailchimpMissingLists(ids ...string) {
+	v, _ := sb.vendors[Mailchimp].(*mailchimp)
+	if v == nil {
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.missing == nil {
+		v.missing = map[string]bool{}
+	}
+	for _, id := range ids {
+		v.missing[id] = true
+	}
+}
+
+// audience answers GET /lists/{id}: the audience with its member count (every id exists unless
+// MailchimpMissingLists says otherwise).
+func (mc *mailchimp) audience(w http.ResponseWriter, id string) {
+	mc.mu.Lock()
+	n, missing := len(mc.lists[id]), mc.missing[id]
+	mc.mu.Unlock()
+	if missing {
+		mcProblem(w, http.StatusNotFound, "Resource Not Found", "The requested resource could not be found.")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"id": id, "name": "Sandbox audience " + id, "stats": map[string]any{"member_count": n}})
 }

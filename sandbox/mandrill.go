@@ -1,6 +1,9 @@
 // This file holds the Mandrill (Mailchimp Transactional) imitation: templated sends with one result
 // per recipient inside a 200 (sent, queued, rejected, invalid), deterministic rejections, a switch
-// that queues sends as if the hourly quota were exhausted, and Mandrill's error bodies.
+// that queues sends as if the hourly quota were exhausted, and Mandrill's error bodies. A call with
+// more than 10 recipients (or async) is asynchronous, as Mandrill's: everyone is answered queued
+// (queued_reason multiple-recipients) and the real outcome (sent, bounced, rejected) shows only in
+// messages/info and messages/search.
 package sandbox
 
 import (
@@ -28,7 +31,8 @@ type MandrillMessage struct {
 	Name               string
 	Template           string
 	FromEmail          string
-	Status             string // sent | queued | rejected | invalid
+	Status             string // as answered: sent | queued | rejected | invalid
+	State              string // as messages/info reports it: sent | bounced | rejected | queued
 	RejectReason       string
 	QueuedReason       string
 	PreserveRecipients *bool // as sent: nil when absent
@@ -131,6 +135,9 @@ var mdEmail = regexp.MustCompile(`^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$
 
 type mdSendRequest struct {
 	Key             string `json:"key"`
+	ID              string `json:"id"`      // messages/info
+	Query           string `json:"query"`   // messages/search
+	Name            string `json:"name"`    // templates/info
 	Email           string `json:"email"`   // rejects/add
 	Comment         string `json:"comment"` // rejects/add
 	TemplateName    string `json:"template_name"`
@@ -185,6 +192,20 @@ func (md *mandrill) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`"PONG!"`))
 	case "/messages/send-template":
 		md.sendTemplate(w, req)
+	case "/messages/info":
+		md.info(w, req.ID)
+	case "/messages/search":
+		md.search(w, req.Query)
+	case "/templates/info":
+		md.mu.Lock()
+		ok := md.templates[req.Name]
+		md.mu.Unlock()
+		if !ok {
+			mdFail(w, "Unknown_Template", fmt.Sprintf("No such template %q", req.Name))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_ = json.NewEncoder(w).Encode(map[string]any{"name": req.Name, "slug": req.Name, "publish_name": req.Name})
 	case "/rejects/add":
 		md.rejectAdd(w, req)
 	default:
@@ -224,6 +245,7 @@ func (md *mandrill) sendTemplate(w http.ResponseWriter, req mdSendRequest) {
 		rmeta[strings.ToLower(rm.Rcpt)] = rm.Values
 	}
 	out := []map[string]string{}
+	async := req.Async || len(req.Message.To) > 10
 	for _, to := range req.Message.To {
 		email := strings.ToLower(strings.TrimSpace(to.Email))
 		md.seq++
@@ -248,8 +270,16 @@ func (md *mandrill) sendTemplate(w http.ResponseWriter, req mdSendRequest) {
 		default:
 			msg.Status = "sent"
 		}
-		if msg.Status == "sent" || msg.Status == "queued" {
-			md.sent[email]++
+		switch {
+		case msg.Status == "invalid":
+			msg.State = "rejected"
+		case msg.RejectReason == "hard-bounce":
+			msg.State = "bounced"
+		default:
+			msg.State = msg.Status // sent, queued (a throttled account works it off later), rejected
+		}
+		if msg.State == "sent" || msg.State == "queued" {
+			md.sent[email]++ // accepted: it goes out
 		}
 		md.messages = append(md.messages, msg)
 		res := map[string]string{"email": to.Email, "status": msg.Status, "_id": msg.ID}
@@ -259,10 +289,77 @@ func (md *mandrill) sendTemplate(w http.ResponseWriter, req mdSendRequest) {
 		if msg.QueuedReason != "" {
 			res["queued_reason"] = msg.QueuedReason
 		}
+		if async { // the answer says queued for everyone; the outcome is only in messages/info
+			res = map[string]string{"email": to.Email, "status": "queued", "_id": msg.ID}
+			if len(req.Message.To) > 10 {
+				res["queued_reason"] = "multiple-recipients"
+			}
+		}
 		out = append(out, res)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+// mdInfo renders a message as messages/info and messages/search answer it.
+func mdInfo(m MandrillMessage) map[string]any {
+	out := map[string]any{"_id": m.ID, "email": m.Email, "state": m.State, "template": m.Template, "sender": m.FromEmail,
+		"ts": 1796000000, "tags": m.Tags, "metadata": m.Metadata}
+	if m.State == "rejected" {
+		reason := m.RejectReason
+		if reason == "" {
+			reason = "invalid"
+		}
+		out["reject_reason"] = reason
+	}
+	if m.State == "bounced" {
+		out["bounce_description"] = "bad_mailbox"
+	}
+	return out
+}
+
+// info answers messages/info for one _id.
+func (md *mandrill) info(w http.ResponseWriter, id string) {
+	md.mu.Lock()
+	defer md.mu.Unlock()
+	for _, m := range md.messages {
+		if m.ID == id {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			_ = json.NewEncoder(w).Encode(mdInfo(m))
+			return
+		}
+	}
+	mdFail(w, "Unknown_Message", "No message exists with the id '"+id+"'")
+}
+
+// search answers messages/search for an "email:<address>" query (or a bare address).
+func (md *mandrill) search(w http.ResponseWriter, query string) {
+	email := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(query), "email:")))
+	md.mu.Lock()
+	defer md.mu.Unlock()
+	out := []map[string]any{}
+	for _, m := range md.messages {
+		if email == "" || email == "*" || m.Email == email {
+			out = append(out, mdInfo(m))
+		}
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// MandrillDeliver ends the queue: every queued message is sent (as Mandrill works off its
+// backlog), and later sends go out normally.
+func (sb *Sandbox) MandrillDeliver() {
+	if md := sb.mandrill(); md != nil {
+		md.mu.Lock()
+		md.queue = ""
+		for i := range md.messages {
+			if md.messages[i].State == "queued" {
+				md.messages[i].State = "sent"
+			}
+		}
+		md.mu.Unlock()
+	}
 }
 
 // rejectAdd denylists an address: later sends to it are rejected (reject_reason "custom").

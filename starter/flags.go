@@ -54,6 +54,13 @@ func parse(fs *pflag.FlagSet, name string, args []string) error {
 
 // load reads the configuration with the command-line overrides.
 func (c *common) load(dev bool) (*config.Config, *slog.Logger, error) {
+	// Only the process that runs the worker (dev) calls vendors, so only it needs their secrets.
+	return c.loadWith(dev, dev)
+}
+
+// loadWith reads the configuration; secrets asks that every vendor secret be set (commands that
+// call vendors themselves).
+func (c *common) loadWith(dev, secrets bool) (*config.Config, *slog.Logger, error) {
 	flags := map[string]string{}
 	if c.address != "" {
 		flags["temporal.address"] = c.address
@@ -64,8 +71,7 @@ func (c *common) load(dev bool) (*config.Config, *slog.Logger, error) {
 	if c.logLevel != "" {
 		flags["log.level"] = c.logLevel
 	}
-	// Only the process that runs the worker (dev) calls vendors, so only it needs their secrets.
-	cfg, err := config.Load(config.LoadOptions{File: c.configFile, Flags: flags, Dev: dev, Secrets: dev})
+	cfg, err := config.Load(config.LoadOptions{File: c.configFile, Flags: flags, Dev: dev, Secrets: secrets})
 	if err != nil {
 		return nil, nil, &exitError{code: 2, err: err}
 	}

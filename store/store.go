@@ -234,6 +234,7 @@ const (
 	DeliveryFailed    DeliveryStatus = "failed"    // temporary failure; a later run retries
 	DeliveryInDoubt   DeliveryStatus = "in_doubt"  // a non-idempotent send whose outcome is unknown: never resent automatically
 	DeliverySkipped   DeliveryStatus = "skipped"   // not sent (e.g. no consent); recorded for audit
+	DeliveryQueued    DeliveryStatus = "queued"    // accepted by the vendor, outcome reported later: never resent, settled later
 )
 
 // Final reports whether a row's outcome is settled (nothing left to send for it).

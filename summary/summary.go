@@ -34,6 +34,9 @@ type Run struct {
 	Identity     Identity               `json:"identity"`
 	Segments     map[string]Segment     `json:"segments"`
 	Destinations map[string]Destination `json:"destinations"`
+	// Warnings flag what a run found that does not fail it (a token without a scope, an API
+	// version near its end), each prefixed with the connector's name.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // New returns an empty summary with its maps allocated.
@@ -56,6 +59,8 @@ type Source struct {
 	Since      string         `json:"since,omitempty"`
 	Watermark  string         `json:"watermark,omitempty"`
 	Error      string         `json:"error,omitempty"`
+	// Warnings the source raised, e.g. orders_limited_to_60_days (Shopify without read_all_orders).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Cleanse is what the cleanse stage did.
@@ -117,6 +122,8 @@ type Destination struct {
 	SkippedOptedOut     int    `json:"skipped_opted_out,omitempty"` // of the above, with an explicit opt-out
 	SkippedNoIdentifier int    `json:"skipped_no_identifier,omitempty"`
 	InDoubt             int    `json:"in_doubt,omitempty"`
+	Queued              int    `json:"queued,omitempty"`            // accepted, outcome reported later (never resent)
+	Settled             int    `json:"settled,omitempty"`           // earlier queued or in-doubt sends settled at the start of this run
 	AlreadyDelivered    int    `json:"already_delivered,omitempty"` // of the above, delivered by an earlier attempt
 	Batches             int    `json:"batches"`
 	Requests            int    `json:"requests"`            // HTTP requests sent (this attempt)

@@ -32,6 +32,9 @@ func Campaign(ctx workflow.Context, in CampaignInput) (summary.Run, error) {
 		return r.finish(ctx, err)
 	}
 	r.tag(ctx, in.SearchAttributes, in.Trigger, in.Campaign, nil)
+	if err := r.preflight(ctx, nil, plan.Destinations); err != nil {
+		return r.finish(ctx, err)
+	}
 	if err := r.segment(ctx); err != nil {
 		return r.finish(ctx, err)
 	}

@@ -23,6 +23,17 @@ func bookkeepingOptions(ctx workflow.Context, summary string) workflow.Context {
 	})
 }
 
+// preflight: a few cheap vendor calls per connector; a vendor that does not answer is retried a
+// little, a refusal fails at once.
+func preflightOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 5 * time.Second, BackoffCoefficient: 2,
+			MaximumInterval: time.Minute, MaximumAttempts: 4, NonRetryableErrorTypes: nonRetryable},
+		Summary: "preflight: check connectors",
+	})
+}
+
 // extract: long paginated reads that heartbeat their cursor after every stored page. A page fetch
 // is bounded by the HTTP client (30 s per attempt, 2 retries), well inside the heartbeat timeout.
 // Vendor 429s come back with the vendor's delay as the next retry delay.

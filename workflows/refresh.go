@@ -37,6 +37,9 @@ func CustomerRefresh(ctx workflow.Context, in RefreshInput) (summary.Run, error)
 		return r.finish(ctx, err)
 	}
 	r.tag(ctx, in.SearchAttributes, in.Trigger, "", plan.Sources)
+	if err := r.preflight(ctx, plan.Sources, plan.Destinations); err != nil {
+		return r.finish(ctx, err)
+	}
 	extracted, marks := r.extract(ctx, plan.Sources, in.Full)
 	if len(extracted) > 0 {
 		if err := r.cleanse(ctx, extracted, marks); err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"github.com/stretchr/testify/suite"
@@ -32,6 +33,8 @@ func (s *refreshSuite) SetupTest() {
 	s.env.OnActivity(a.Plan, mock.Anything, mock.Anything).Return(&activities.PlanResult{
 		Sources: []string{"crm", "shop"}, Destinations: []string{"mail", "ads"}}, nil)
 	s.env.OnActivity(a.CommitWatermarks, mock.Anything, mock.Anything).Return(nil)
+	s.env.OnActivity(a.Preflight, mock.Anything, mock.Anything).Return(&activities.PreflightResult{
+		Warnings: map[string][]string{"shop": {"orders_limited_to_60_days: the token lacks read_all_orders"}}}, nil).Maybe()
 	s.env.OnActivity(a.Cleanse, mock.Anything, mock.Anything).Return(&activities.CleanseResult{Accepted: 9, Quarantined: 1,
 		Reasons: map[string]int{"no_identifier": 1}}, nil)
 	s.env.OnActivity(a.Resolve, mock.Anything, mock.Anything).Return(&activities.ResolveResult{Records: 9, Profiles: 6}, nil)
@@ -72,6 +75,25 @@ func (s *refreshSuite) TestEveryStageReportsIntoTheSummary() {
 	s.Equal(2, sum.Segments["rfm.champions"].Members)
 	s.Equal(2, sum.Destinations["mail"].Added)
 	s.Equal(1, sum.Destinations["ads"].Added)
+	s.Equal([]string{"shop: orders_limited_to_60_days: the token lacks read_all_orders"}, sum.Warnings, "pre-flight warnings reach the summary")
+	s.Equal([]string{"orders_limited_to_60_days: the token lacks read_all_orders"}, sum.Sources["shop"].Warnings)
+}
+
+func TestAFailedPreflightStopsTheRunBeforeExtraction(t *testing.T) {
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestWorkflowEnvironment()
+	env.RegisterActivity(&activities.Activities{})
+	env.OnActivity(a.StartRun, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(a.FinishRun, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(a.Plan, mock.Anything, mock.Anything).Return(&activities.PlanResult{Sources: []string{"crm"}, Destinations: []string{"mail"}}, nil)
+	env.OnActivity(a.Preflight, mock.Anything, mock.Anything).Return(nil,
+		temporal.NewNonRetryableApplicationError("preflight: source crm: authenticate: HTTP 401 EXPIRED_AUTHENTICATION", activities.ErrTypeVendorRejected, nil)).Once()
+	env.ExecuteWorkflow(CustomerRefresh, RefreshInput{})
+	require.True(t, env.IsWorkflowCompleted())
+	err := env.GetWorkflowError()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "EXPIRED_AUTHENTICATION", "the vendor's words")
+	env.AssertExpectations(t) // no Extract or Push was mocked: none ran
 }
 
 func (s *refreshSuite) TestAFailedSourceIsReportedAndTheOthersContinue() {
@@ -137,6 +159,7 @@ func TestCampaign_AddsOnlyTheCampaignSegments(t *testing.T) {
 	env.OnActivity(a.StartRun, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(a.FinishRun, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(a.Plan, mock.Anything, mock.Anything).Return(&activities.PlanResult{Segments: []string{"at_risk"}, Destinations: []string{"winback"}}, nil)
+	env.OnActivity(a.Preflight, mock.Anything, mock.Anything).Return(&activities.PreflightResult{}, nil)
 	env.OnActivity(a.Segment, mock.Anything, mock.Anything).Return(&activities.SegmentResult{}, nil)
 	env.OnActivity(a.Push, mock.Anything, activities.PushInput{Run: "default-test-workflow-id", Destination: "winback", Segments: []string{"at_risk"}, AddOnly: true}).
 		Return(&activities.PushResult{Added: 3}, nil).Once()

@@ -75,6 +75,51 @@ func (r *run) start(ctx workflow.Context) error {
 		activities.StartRunInput{Run: r.sum.WorkflowID, Kind: r.sum.Kind, StartedAt: r.sum.StartedAt}).Get(ctx, nil)
 }
 
+// preflight checks the run's connectors before anything is read (versioned: runs started before
+// it existed replay without it). A failed check fails the run with the vendor's words.
+func (r *run) preflight(ctx workflow.Context, sources, destinations []string) error {
+	if workflow.GetVersion(ctx, "preflight", workflow.DefaultVersion, 1) < 1 || len(sources)+len(destinations) == 0 {
+		return nil
+	}
+	r.enter(ctx, "preflight")
+	var res activities.PreflightResult
+	if err := workflow.ExecuteActivity(preflightOptions(ctx), a.Preflight,
+		activities.PreflightInput{Sources: sources, Destinations: destinations}).Get(ctx, &res); err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(res.Warnings)) {
+		for _, w := range res.Warnings[name] {
+			r.warn(name, w)
+		}
+		if s, ok := r.sum.Sources[name]; ok || slices.Contains(sources, name) {
+			s.Warnings = mergeWarnings(s.Warnings, res.Warnings[name])
+			if s.ByKind == nil {
+				s.ByKind = map[string]int{}
+			}
+			r.sum.Sources[name] = s
+		}
+	}
+	return nil
+}
+
+// warn adds a warning to the run summary once, prefixed with the connector's name.
+func (r *run) warn(name, w string) {
+	w = name + ": " + w
+	if !slices.Contains(r.sum.Warnings, w) {
+		r.sum.Warnings = append(r.sum.Warnings, w)
+	}
+}
+
+// mergeWarnings appends the new warnings not already present.
+func mergeWarnings(have, add []string) []string {
+	for _, w := range add {
+		if !slices.Contains(have, w) {
+			have = append(have, w)
+		}
+	}
+	return have
+}
+
 func (r *run) plan(ctx workflow.Context, in activities.PlanInput) (*activities.PlanResult, error) {
 	var p activities.PlanResult
 	err := workflow.ExecuteActivity(bookkeepingOptions(ctx, "plan "+in.Kind), a.Plan, in).Get(ctx, &p)
@@ -106,7 +151,11 @@ func (r *run) extract(ctx workflow.Context, sources []string, full bool) ([]stri
 		}
 		res := results[i]
 		s := summary.Source{Extracted: res.Extracted, ByKind: res.ByKind, Pages: res.Pages, Retries: res.Retries,
-			Requests: res.Requests, Throttled: res.Throttled, QuotaWaits: res.QuotaWaits, Mode: res.Mode}
+			Requests: res.Requests, Throttled: res.Throttled, QuotaWaits: res.QuotaWaits, Mode: res.Mode,
+			Warnings: mergeWarnings(r.sum.Sources[src].Warnings, res.Warnings)}
+		for _, w := range res.Warnings {
+			r.warn(src, w)
+		}
 		if !res.Since.IsZero() {
 			s.Since = res.Since.UTC().Format(time.RFC3339)
 		}

@@ -31,6 +31,9 @@ func SourceSync(ctx workflow.Context, in SyncInput) (summary.Run, error) {
 		return r.finish(ctx, err)
 	}
 	r.tag(ctx, in.SearchAttributes, in.Trigger, "", plan.Sources)
+	if err := r.preflight(ctx, plan.Sources, nil); err != nil {
+		return r.finish(ctx, err)
+	}
 	extracted, marks := r.extract(ctx, plan.Sources, in.Full)
 	if len(extracted) == 0 {
 		return r.finish(ctx, nil)

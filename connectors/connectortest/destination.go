@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -66,6 +67,18 @@ func RunDestination(t *testing.T, c DestinationCase) {
 	phones := strings.Contains(c.Vendor, "meta") || strings.Contains(c.Vendor, "google")
 	ms := Members("conf-"+c.Vendor, 6, phones)
 
+	t.Run("the connection check passes and stores nothing at the vendor", func(t *testing.T) {
+		_, isChecker := d.(connectors.Checker)
+		require.True(t, isChecker, "every destination can test its connection (starter check)")
+		rep := connectors.RunCheck(context.Background(), d, true, time.Now())
+		require.NoError(t, rep.Err(), "%+v", rep.Steps)
+		for _, m := range ms {
+			assert.False(t, c.Holds(sb, m), "a check added %s", m.ProfileID)
+		}
+		bad := connectors.RunCheck(context.Background(), c.New(t, sb, "wrong-"+SourceToken), false, time.Now())
+		require.Error(t, bad.Err())
+		assert.Contains(t, bad.Err().Error(), c.CredentialEnv)
+	})
 	t.Run("members added are held by the vendor", func(t *testing.T) {
 		apply(t, d, connectors.OpAdd, ms, c.Vendor+"/run1/add/1")
 		for _, m := range ms {

@@ -113,9 +113,21 @@ func RunSource(t *testing.T, c SourceCase) {
 			}
 		})
 	}
+	t.Run("the connection check passes and changes nothing", func(t *testing.T) {
+		rep := connectors.RunCheck(context.Background(), src, true, time.Now())
+		require.NoError(t, rep.Err(), "%+v", rep.Steps)
+		_, isChecker := src.(connectors.Checker)
+		assert.True(t, isChecker, "every source can test its connection (starter check)")
+	})
 	if sb == nil {
 		return
 	}
+	t.Run("a check with a bad credential fails and names the credential", func(t *testing.T) {
+		rep := connectors.RunCheck(context.Background(), c.New(t, sb, "wrong-"+SourceToken), false, time.Now())
+		require.Error(t, rep.Err())
+		assert.Contains(t, rep.Err().Error(), c.CredentialEnv)
+		assert.NotContains(t, rep.Err().Error(), "wrong-"+SourceToken)
+	})
 	t.Run("a bad credential fails at once and names the credential", func(t *testing.T) {
 		since := []time.Time{{}}
 		if c.Since != nil {

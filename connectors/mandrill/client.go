@@ -17,9 +17,11 @@ import (
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 )
 
-// DefaultBatch is the default number of recipients per send-template call. One call per batch keeps
-// the request count low; a smaller batch bounds how many recipients one in-doubt call strands.
-const DefaultBatch = 100
+// DefaultBatch is the default number of recipients per send-template call: 10, because Mandrill
+// sends a call with more than 10 recipients asynchronously and answers "queued" for everyone, so
+// rejections (a hard bounce, an unsubscribe) never appear in its answer. Larger batches are
+// allowed; their outcomes are settled later (Settle) from messages/info and messages/search.
+const DefaultBatch = 10
 
 // maxBatch bounds Config.BatchSize.
 const maxBatch = 1000
@@ -38,7 +40,7 @@ type Config struct {
 	FromEmail string // optional; the template's default sender otherwise
 	FromName  string // optional
 	Tags      []string
-	// BatchSize is the number of recipients per call (MaxBatch): default 100, at most 1000.
+	// BatchSize is the number of recipients per call (MaxBatch): default 10, at most 1000.
 	BatchSize         int
 	RequestsPerSecond float64
 	Burst             int

@@ -4,6 +4,7 @@ package mandrill
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -112,8 +113,84 @@ func TestDestination_Queued(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if outs[0].Status != connectors.StatusDelivered || outs[0].Reason != "queued: hourly-quota-exhausted" {
+	if outs[0].Status != connectors.StatusQueued || outs[0].Reason != "queued: hourly-quota-exhausted" {
 		t.Fatalf("%+v", outs[0])
+	}
+	// Still queued at Mandrill: nothing settles; once the backlog is worked off, it settles as sent.
+	d := newDest(t, sb, nil)
+	got, err := d.Settle(context.Background(), []connectors.Unsettled{{ProfileID: "p1", ProviderID: outs[0].ProviderID}})
+	if err != nil || len(got) != 0 {
+		t.Fatalf("settled a queued message: %+v %v", got, err)
+	}
+	sb.MandrillDeliver()
+	got, _ = d.Settle(context.Background(), []connectors.Unsettled{{ProfileID: "p1", ProviderID: outs[0].ProviderID}})
+	if len(got) != 1 || got[0].Status != connectors.StatusDelivered {
+		t.Fatalf("%+v", got)
+	}
+}
+
+// members returns n members; those at the given indexes have addresses Mandrill refuses.
+func members(n int, bad map[int]string) []connectors.Member {
+	out := make([]connectors.Member, n)
+	for i := range out {
+		email := fmt.Sprintf("user%d@example.org", i)
+		if b, ok := bad[i]; ok {
+			email = fmt.Sprintf("%s%d@example.org", b, i)
+		}
+		out[i] = connectors.Member{ProfileID: fmt.Sprint("p", i), Email: email}
+	}
+	return out
+}
+
+// The reference's rule: more than 10 recipients in a call are answered queued for everyone, so a
+// rejection never shows in the answer. The default batch of 10 reports every outcome.
+func TestMoreThanTenRecipientsAreQueuedAndSettledLater(t *testing.T) {
+	sb := start(t)
+	bad := map[int]string{3: "bounce", 7: "unsub"}
+	d := newDest(t, sb, nil)
+	if d.MaxBatch() != 10 {
+		t.Fatalf("default batch %d, want 10", d.MaxBatch())
+	}
+	outs, err := d.Apply(context.Background(), connectors.Batch{Op: connectors.OpAdd, Members: members(10, bad)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outs[3].Status != connectors.StatusRejected || outs[3].Reason != "hard-bounce" || outs[7].Reason != "unsub" || outs[0].Status != connectors.StatusDelivered {
+		t.Fatalf("10 recipients: %+v", outs)
+	}
+
+	big := newDest(t, sb, func(c *Config) { c.BatchSize = 12 })
+	ms := members(12, bad)
+	for i := range ms {
+		ms[i].ProfileID, ms[i].Email = "big-"+ms[i].ProfileID, "big-"+ms[i].Email
+	}
+	outs, err = big.Apply(context.Background(), connectors.Batch{Op: connectors.OpAdd, Members: ms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []connectors.Unsettled
+	for i, o := range outs {
+		if o.Status != connectors.StatusQueued || !strings.Contains(o.Reason, "multiple-recipients") {
+			t.Fatalf("12 recipients: outcome %d = %+v, want queued (multiple-recipients)", i, o)
+		}
+		rows = append(rows, connectors.Unsettled{ProfileID: o.ProfileID, ProviderID: o.ProviderID})
+	}
+	// A lost answer (no id) is found by recipient.
+	rows[0].ProviderID, rows[0].Email = "", ms[0].Email
+	settled, err := big.Settle(context.Background(), rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]connectors.Outcome{}
+	for _, o := range settled {
+		by[o.ProfileID] = o
+	}
+	if len(settled) != 12 || by["big-p3"].Status != connectors.StatusRejected || !strings.HasPrefix(by["big-p3"].Reason, "hard-bounce") ||
+		by["big-p7"].Reason != "unsub" || by["big-p0"].Status != connectors.StatusDelivered || by["big-p0"].ProviderID == "" {
+		t.Fatalf("settled = %+v", settled)
+	}
+	if rep := big.Check(context.Background(), false); rep.Err() != nil || len(rep.Warnings) != 1 {
+		t.Fatalf("check: %+v", rep)
 	}
 }
 

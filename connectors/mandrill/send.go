@@ -16,8 +16,9 @@ import (
 // address. The batch's idempotency key travels in message metadata (for tracing: Mandrill does not
 // deduplicate on it); each recipient carries its profile_id in recipient_metadata.
 //
-// Outcomes: sent/queued/scheduled -> delivered with ProviderID = Mandrill's _id (a queued_reason
-// such as hourly-quota-exhausted is noted in Reason, the message is still accepted);
+// Outcomes: sent -> delivered with ProviderID = Mandrill's _id; queued/scheduled -> queued (the
+// message is accepted but its fate is reported later: a call of more than 10 recipients always
+// answers queued, with queued_reason multiple-recipients; Settle learns the outcome);
 // rejected/invalid -> rejected with the reject_reason; a member without a usable address is
 // rejected without a call. A recipient missing from the answer is reported rejected with an
 // "in doubt" reason rather than failed, so it is never sent twice.
@@ -87,7 +88,7 @@ func (d *Destination) send(ctx context.Context, b connectors.Batch) ([]connector
 		case "sent":
 			o.Status = connectors.StatusDelivered
 		case "queued", "scheduled":
-			o.Status = connectors.StatusDelivered
+			o.Status = connectors.StatusQueued
 			o.Reason = r.Status
 			if r.QueuedReason != "" {
 				o.Reason += ": " + r.QueuedReason

@@ -1,0 +1,73 @@
+// This file holds the Preflight activity: before a run extracts anything, every connector it will
+// use is checked cheaply (authenticate, verify the configured ids and scopes, API version support),
+// so a revoked credential or a missing list fails the run at once with the vendor's words.
+package activities
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/cdpflow/cdpflow/connectors"
+)
+
+// PreflightInput names the connectors a run uses.
+type PreflightInput struct {
+	Sources      []string
+	Destinations []string
+}
+
+// PreflightResult is what the checks found that does not stop the run.
+type PreflightResult struct {
+	// Warnings by connector name.
+	Warnings map[string][]string
+}
+
+// Preflight checks every named source and destination (not deep: no data is read or written). A
+// check a retry cannot fix (a refused credential, an unknown list, an ended API version) fails
+// without retries; a vendor that does not answer is retried by the activity's policy.
+func (a *Activities) Preflight(ctx context.Context, in PreflightInput) (*PreflightResult, error) {
+	res := &PreflightResult{Warnings: map[string][]string{}}
+	type target struct {
+		role, name string
+		build      func(string) (any, error)
+	}
+	var all []target
+	for _, s := range in.Sources {
+		all = append(all, target{"source", s, func(n string) (any, error) { return a.Connectors.Source(n) }})
+	}
+	for _, d := range in.Destinations {
+		all = append(all, target{"destination", d, func(n string) (any, error) { return a.Connectors.Destination(n) }})
+	}
+	var permanent, retryable []string
+	for _, t := range all {
+		c, err := t.build(t.name)
+		if err != nil {
+			return nil, configError("preflight: %s %s: %v", t.role, t.name, err)
+		}
+		rep := connectors.RunCheck(ctx, c, false, a.now())
+		if len(rep.Warnings) > 0 {
+			res.Warnings[t.name] = rep.Warnings
+		}
+		for _, st := range rep.Steps {
+			if st.OK {
+				continue
+			}
+			msg := fmt.Sprintf("%s %s: %s: %s", t.role, t.name, st.Name, st.Detail)
+			if ce, ok := connectors.AsError(st.Err); ok && ce.Retryable() {
+				retryable = append(retryable, msg)
+			} else {
+				permanent = append(permanent, msg)
+			}
+		}
+	}
+	switch {
+	case len(permanent) > 0:
+		return nil, temporal.NewNonRetryableApplicationError("preflight: "+strings.Join(append(permanent, retryable...), "; "), ErrTypeVendorRejected, nil)
+	case len(retryable) > 0:
+		return nil, temporal.NewApplicationError("preflight: "+strings.Join(retryable, "; "), ErrTypeVendorDown)
+	}
+	return res, nil
+}
