@@ -50,6 +50,9 @@ func (a *Activities) Preflight(ctx context.Context, in PreflightInput) (*Preflig
 		rep := connectors.RunCheck(ctx, c, false, a.now())
 		if len(rep.Warnings) > 0 {
 			res.Warnings[t.name] = rep.Warnings
+			for _, w := range rep.Warnings {
+				a.logger().Warn("connection check", t.role, t.name, "warning", w)
+			}
 		}
 		for _, st := range rep.Steps {
 			if st.OK {

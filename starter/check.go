@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/cdpflow/cdpflow/connectors"
-	"github.com/cdpflow/cdpflow/engine"
 )
 
 func init() {
@@ -71,15 +70,11 @@ func runCheck(ctx context.Context, args []string) error {
 			return usageError("--destination %q is not a configured destination", d)
 		}
 	}
-	conns := &engine.Connectors{Config: cfg}
-	if cfg.AnySandbox() {
-		sb, err := engine.StartSandbox(cfg, log)
-		if err != nil {
-			return err
-		}
-		defer sb.Close()
-		conns.Sandbox = sb
+	conns, stop, err := vendorConnectors(cfg, log)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	only := len(*sources)+len(*dests) > 0
 	var results []checkResult
 	now := time.Now()

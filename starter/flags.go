@@ -134,3 +134,18 @@ func ensureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 func uiURL(cfg *config.Config, workflowID string) string {
 	return fmt.Sprintf("http://localhost:%d/namespaces/%s/workflows/%s", cfg.Temporal.UIPort, cfg.Temporal.Namespace, workflowID)
 }
+
+// vendorConnectors builds the configured connectors for a command that calls vendors itself,
+// starting the sandbox when an entry uses it; stop releases it.
+func vendorConnectors(cfg *config.Config, log *slog.Logger) (conns *engine.Connectors, stop func(), err error) {
+	conns = &engine.Connectors{Config: cfg}
+	stop = func() {}
+	if cfg.AnySandbox() {
+		sb, err := engine.StartSandbox(cfg, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		conns.Sandbox, stop = sb, sb.Close
+	}
+	return conns, stop, nil
+}

@@ -58,15 +58,11 @@ func runLedger(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	conns := &engine.Connectors{Config: cfg}
-	if cfg.AnySandbox() {
-		sb, err := engine.StartSandbox(cfg, log)
-		if err != nil {
-			return err
-		}
-		defer sb.Close()
-		conns.Sandbox = sb
+	conns, stop, err := vendorConnectors(cfg, log)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	var results []delivery.Settled
 	for _, d := range cfg.Destinations {
 		if len(*only) > 0 && !slices.Contains(*only, d.Name) {

@@ -48,6 +48,8 @@ func TestCommands_UsageErrors(t *testing.T) {
 		{"refresh", []string{"--bogus"}, 2, "unknown flag"},
 		{"refresh", []string{"--help"}, 0, ""},
 		{"sync", []string{"shop", "--config", "missing.yaml"}, 2, "missing.yaml"},
+		{"check", []string{"--dev", "--source", "nope"}, 2, "not a configured source"},
+		{"ledger", []string{"--dev"}, 2, "settle"},
 	}
 	for _, c := range cases {
 		t.Run(c.cmd+" "+c.msg, func(t *testing.T) {
@@ -59,6 +61,19 @@ func TestCommands_UsageErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// starter check passes on the built-in sandbox setup and fails (exit 1) on a connector whose
+// configuration the vendor contradicts.
+func TestCheck(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx := context.Background()
+	require.NoError(t, commands["check"].run(ctx, []string{"--dev", "--json"}))
+	bad := "sources:\n  - {name: web, type: ga4, base_url: sandbox, property_id: '123456', customer_dimension: 'customUser:nope'}\n"
+	require.NoError(t, os.WriteFile("bad.yaml", []byte(bad), 0o600))
+	err := commands["check"].run(ctx, []string{"--config", "bad.yaml"})
+	assert.Equal(t, 1, exitCode(err), "%v", err)
+	assert.ErrorContains(t, err, "1 of 1 connection checks failed")
 }
 
 func TestCommands_EveryCommandHasUsageWithExamples(t *testing.T) {

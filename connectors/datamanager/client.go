@@ -92,6 +92,20 @@ func ListID(userList, operating string) (string, error) {
 	return "", fmt.Errorf("user_list %q is neither a user list id nor customers/%s/userLists/{id}", userList, operating)
 }
 
+// Accounts normalizes the customer_id and login_customer_id keys (dashes removed) and checks they
+// are Google Ads account ids; login may be empty.
+func Accounts(customer, login string) (string, string, error) {
+	customer = strings.ReplaceAll(strings.TrimSpace(customer), "-", "")
+	login = strings.ReplaceAll(strings.TrimSpace(login), "-", "")
+	if !digits.MatchString(customer) {
+		return "", "", fmt.Errorf("customer_id %q is not a Google Ads account id (digits, dashes allowed)", customer)
+	}
+	if login != "" && !digits.MatchString(login) {
+		return "", "", fmt.Errorf("login_customer_id %q is not a Google Ads account id (digits, dashes allowed)", login)
+	}
+	return customer, login, nil
+}
+
 // New validates cfg and builds the destination.
 func New(cfg Config) (*Destination, error) {
 	if cfg.Name == "" {
@@ -103,13 +117,9 @@ func New(cfg Config) (*Destination, error) {
 	if cfg.Credential == nil {
 		return nil, fmt.Errorf("%s: no credential: set credentials_file_env or an OAuth refresh token", cfg.Name)
 	}
-	cfg.OperatingAccountID = strings.ReplaceAll(strings.TrimSpace(cfg.OperatingAccountID), "-", "")
-	cfg.LoginAccountID = strings.ReplaceAll(strings.TrimSpace(cfg.LoginAccountID), "-", "")
-	if !digits.MatchString(cfg.OperatingAccountID) {
-		return nil, fmt.Errorf("%s: customer_id %q is not a Google Ads account id (digits)", cfg.Name, cfg.OperatingAccountID)
-	}
-	if cfg.LoginAccountID != "" && !digits.MatchString(cfg.LoginAccountID) {
-		return nil, fmt.Errorf("%s: login_customer_id %q is not a Google Ads account id (digits)", cfg.Name, cfg.LoginAccountID)
+	var err error
+	if cfg.OperatingAccountID, cfg.LoginAccountID, err = Accounts(cfg.OperatingAccountID, cfg.LoginAccountID); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Name, err)
 	}
 	id, err := ListID(cfg.UserList, cfg.OperatingAccountID)
 	if err != nil {

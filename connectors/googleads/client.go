@@ -15,12 +15,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/connectors/auth"
+	"github.com/cdpflow/cdpflow/connectors/datamanager"
 	"github.com/cdpflow/cdpflow/connectors/httpx"
 )
 
@@ -63,7 +62,6 @@ type Destination struct {
 
 var _ connectors.Destination = (*Destination)(nil)
 
-var digitsOnly = regexp.MustCompile(`^\d+$`)
 
 // New validates cfg and builds the destination.
 func New(cfg Config) (*Destination, error) {
@@ -88,22 +86,15 @@ func New(cfg Config) (*Destination, error) {
 	if cfg.DeveloperToken == "" {
 		return nil, fmt.Errorf("%s: no developer token: set $%s", cfg.Name, cfg.DeveloperTokenEnv)
 	}
-	cfg.CustomerID = strings.ReplaceAll(strings.TrimSpace(cfg.CustomerID), "-", "")
-	cfg.LoginCustomerID = strings.ReplaceAll(strings.TrimSpace(cfg.LoginCustomerID), "-", "")
-	if !digitsOnly.MatchString(cfg.CustomerID) {
-		return nil, fmt.Errorf("%s: customer_id %q is not a Google Ads customer id", cfg.Name, cfg.CustomerID)
+	var err error
+	if cfg.CustomerID, cfg.LoginCustomerID, err = datamanager.Accounts(cfg.CustomerID, cfg.LoginCustomerID); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Name, err)
 	}
-	if cfg.LoginCustomerID != "" && !digitsOnly.MatchString(cfg.LoginCustomerID) {
-		return nil, fmt.Errorf("%s: login_customer_id %q is not a Google Ads customer id", cfg.Name, cfg.LoginCustomerID)
+	id, err := datamanager.ListID(cfg.UserList, cfg.CustomerID)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Name, err)
 	}
-	switch ul := strings.TrimSpace(cfg.UserList); {
-	case digitsOnly.MatchString(ul):
-		cfg.UserList = "customers/" + cfg.CustomerID + "/userLists/" + ul
-	case strings.HasPrefix(ul, "customers/"+cfg.CustomerID+"/userLists/") && digitsOnly.MatchString(ul[strings.LastIndexByte(ul, '/')+1:]):
-		cfg.UserList = ul
-	default:
-		return nil, fmt.Errorf("%s: user_list %q is neither a user list id nor customers/%s/userLists/{id}", cfg.Name, cfg.UserList, cfg.CustomerID)
-	}
+	cfg.UserList = "customers/" + cfg.CustomerID + "/userLists/" + id
 	dev, login := cfg.DeveloperToken, cfg.LoginCustomerID
 	c, err := httpx.New(httpx.Options{
 		Name:              cfg.Name,

@@ -50,17 +50,21 @@ func GooglePostcode(s, country string) string {
 	if !strings.EqualFold(strings.TrimSpace(country), "US") {
 		return s
 	}
-	d := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
-	switch len(d) {
+	switch d := digitsOf(s); len(d) {
 	case 5:
 		return d
 	case 9:
 		return d[:5] + "-" + d[5:]
 	}
 	return ""
+}
+
+// digitsOf keeps the ASCII digits of s.
+func digitsOf(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }

@@ -79,12 +79,7 @@ func Postcode(s, country string) string {
 	if !strings.EqualFold(strings.TrimSpace(country), "US") {
 		return p
 	}
-	d := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, p)
+	d := digitsOf(p)
 	if len(d) < 5 {
 		return ""
 	}

@@ -236,3 +236,20 @@ func TestDestination_FullBatch(t *testing.T) {
 		t.Fatalf("last outcome %+v, audience %d", outs[MaxBatch-1], len(sb.MetaAudience(audience)))
 	}
 }
+
+func TestAPIVersionSupport(t *testing.T) {
+	day := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	if expired, warn := apiVersion("v25.0").Support(day); expired || !strings.Contains(warn, "2027-02-23") {
+		t.Fatalf("v25.0: expired=%v warning=%q: want a warning naming 2027-02-23", expired, warn)
+	}
+	if expired, _ := apiVersion("v24.0").Support(day); !expired {
+		t.Fatal("v24.0 expired on 2026-11-10")
+	}
+	if expired, warn := apiVersion("v26.0").Support(day); expired || warn != "" {
+		t.Fatalf("v26.0: %v %q", expired, warn)
+	}
+	d, err := New(Config{Token: "t", AudienceID: "1", BaseURL: "https://graph.facebook.com/v25.0"})
+	if err != nil || d.cfg.APIVersion != "v25.0" {
+		t.Fatalf("a version in base_url wins: %v %q", err, d.cfg.APIVersion)
+	}
+}
