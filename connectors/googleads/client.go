@@ -62,7 +62,6 @@ type Destination struct {
 
 var _ connectors.Destination = (*Destination)(nil)
 
-
 // New validates cfg and builds the destination.
 func New(cfg Config) (*Destination, error) {
 	if cfg.Name == "" {
