@@ -201,3 +201,31 @@ type EngagementKeys interface {
 	// CustomerSource names that source ("" = the first CRM source configured).
 	CustomerSource() string
 }
+
+// APIKey is the api_key_env / api_key_file_env pair of vendors whose credential is an API key
+// (Mailchimp, Mandrill); embed it with `koanf:",squash"`.
+type APIKey struct {
+	Env     string `koanf:"api_key_env"`
+	FileEnv string `koanf:"api_key_file_env"` // a variable holding the path of a file with the key
+}
+
+// Validate checks that the key's variable (or file variable) is named and, when asked, set.
+func (k APIKey) Validate(c *Check) {
+	if k.FileEnv != "" {
+		c.SecretFile("api_key_file_env", k.FileEnv)
+		return
+	}
+	c.Secret("api_key_env", k.Env)
+}
+
+// Read returns the key and the name of where it came from, for hints.
+func (k APIKey) Read(e Env) (key, from string, err error) {
+	key, err = e.ReadSecret(k.Env, k.FileEnv)
+	if err != nil {
+		return "", "", fmt.Errorf("%s: %w", e.Name, err)
+	}
+	if k.FileEnv != "" {
+		return key, k.FileEnv + " (a file path)", nil
+	}
+	return key, k.Env, nil
+}

@@ -4,6 +4,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -77,7 +78,7 @@ func (r *renewing) refreshError(err error) error {
 		re.Code, re.Err = oe.ErrorCode, errors.New(oe.ErrorDescription)
 		if re.Code == "" { // HubSpot and Square do not answer in RFC 6749's shape
 			var a tokenAnswer
-			if jsonErr := unmarshal(oe.Body, &a); jsonErr == nil {
+			if jsonErr := json.Unmarshal(oe.Body, &a); jsonErr == nil {
 				code, desc := a.failure()
 				re.Code, re.Err = code, errors.New(desc)
 			}

@@ -113,8 +113,6 @@ func post(ctx context.Context, tokenURL, contentType string, body []byte, now fu
 	return tok.WithExtra(map[string]any{"instance_url": a.InstanceURL, "scope": a.Scope}), nil
 }
 
-func unmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
-
 // postJSON sends a JSON-body grant.
 func postJSON(ctx context.Context, tokenURL string, fields map[string]string, now func() time.Time) (*oauth2.Token, error) {
 	body, _ := json.Marshal(fields)

@@ -210,7 +210,6 @@ type renewing struct {
 	tok      *oauth2.Token
 	fetched  time.Time
 	instance string
-	renewals int
 }
 
 // valid reports whether the cached token can still be used: tokens without an expiry live until
@@ -249,7 +248,6 @@ func (r *renewing) Token(ctx context.Context) (string, error) {
 		r.refresh = tok.RefreshToken // a rotating refresh token replaces the old one
 	}
 	r.tok, r.fetched = tok, started
-	r.renewals++
 	if v, ok := tok.Extra("instance_url").(string); ok && v != "" {
 		r.instance = v
 	}
@@ -275,15 +273,4 @@ func (r *renewing) Describe() string { return r.describe }
 func Renewable(t Token) bool {
 	_, ok := t.(*renewing)
 	return ok
-}
-
-// Renewals counts the access tokens a renewing credential fetched (0 for a static token).
-func Renewals(t Token) int {
-	r, ok := t.(*renewing)
-	if !ok {
-		return 0
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.renewals
 }
