@@ -3,8 +3,10 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -39,6 +41,8 @@ type Checkpoint struct {
 	Requests  int64 `json:"requests,omitempty"`
 	Retries   int64 `json:"retries,omitempty"`
 	Throttled int64 `json:"throttled,omitempty"`
+	// Rejected counts input rows quarantined as unreadable (bad CSV rows).
+	Rejected int `json:"rejected,omitempty"`
 }
 
 // ExtractResult is what one extraction did. Records stay in the store, staged under the run.
@@ -51,6 +55,7 @@ type ExtractResult struct {
 	Retries    int
 	Throttled  int
 	QuotaWaits int
+	Rejected   int // unreadable input rows, quarantined with line, column and reason
 	Mode       string
 	Since      time.Time
 	Watermarks []WatermarkUpdate
@@ -79,6 +84,7 @@ func (a *Activities) Extract(ctx context.Context, in ExtractInput) (*ExtractResu
 	}
 	kinds := src.Kinds()
 	earlier := cp // counters of earlier attempts
+	seen := newCursorSet()
 	for cp.KindIndex < len(kinds) {
 		kind := kinds[cp.KindIndex]
 		page, err := src.FetchPage(ctx, connectors.PageRequest{Kind: kind, Cursor: cp.Cursor, Since: cp.Since[kind]})
@@ -89,6 +95,16 @@ func (a *Activities) Extract(ctx context.Context, in ExtractInput) (*ExtractResu
 		}
 		if err := a.stage(ctx, in.Run, page); err != nil {
 			return nil, fmt.Errorf("extract %s: store %s page %d: %w", in.Source, kind, cp.Pages+1, err)
+		}
+		if err := a.reject(ctx, in.Run, in.Source, page.Rejected); err != nil {
+			return nil, fmt.Errorf("extract %s: quarantine bad %s rows of page %d: %w", in.Source, kind, cp.Pages+1, err)
+		}
+		cp.Rejected += len(page.Rejected)
+		if !page.Done && seen.repeat(kind, page.Next) {
+			return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf(
+				"extract %s: the vendor handed back a %s page cursor it had already given in this sync (after %d pages): its pagination loops; "+
+					"nothing more is read. Check the source's filters, or report cursor %.40q to the vendor", in.Source, kind, cp.Pages+1, page.Next),
+				ErrTypeVendorRejected, nil)
 		}
 		cp.Pages++
 		if t := page.MaxUpdated(); t.After(cp.MaxUpdated[kind]) {
@@ -157,6 +173,49 @@ func (cp *Checkpoint) ensureMaps() {
 	}
 }
 
+// reject quarantines the rows a source could not read, with their position and reason.
+func (a *Activities) reject(ctx context.Context, run, source string, rows []connectors.Rejected) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	items := make([]store.QuarantineItem, len(rows))
+	for i, r := range rows {
+		field := r.Field
+		if field == "" {
+			field = "row"
+		}
+		reason := r.Reason
+		if r.Line > 0 {
+			reason = fmt.Sprintf("line %d: %s", r.Line, r.Reason)
+		}
+		var raw []byte
+		if r.Raw != nil {
+			raw, _ = json.Marshal(r.Raw)
+		}
+		items[i] = store.QuarantineItem{Run: run, Source: source, Kind: r.Kind, ID: r.ID, At: a.now(),
+			Reasons: []store.Reason{{Field: field, Reason: "unreadable: " + reason}}, Record: raw}
+	}
+	return a.quarantine(ctx, items)
+}
+
+// cursorSet remembers the page cursors one sync was given, by hash, to catch pagination loops.
+type cursorSet map[uint64]bool
+
+func newCursorSet() cursorSet { return cursorSet{} }
+
+func (s cursorSet) repeat(kind record.Kind, cursor string) bool {
+	h := fnv.New64a()
+	h.Write([]byte(kind))
+	h.Write([]byte{0})
+	h.Write([]byte(cursor))
+	k := h.Sum64()
+	if s[k] {
+		return true
+	}
+	s[k] = true
+	return false
+}
+
 func (a *Activities) stage(ctx context.Context, run string, p connectors.Page) error {
 	return a.Store.Stage(ctx, run, p.Batch())
 }
@@ -180,7 +239,7 @@ func (a *Activities) extractResult(ctx context.Context, in ExtractInput, src con
 		return nil, fmt.Errorf("extract %s: count staged records: %w", in.Source, err)
 	}
 	res := &ExtractResult{Source: in.Source, ByKind: map[string]int{}, Pages: cp.Pages, Mode: cp.Mode,
-		QuotaWaits: cp.QuotaWaits, Resumed: resumed}
+		QuotaWaits: cp.QuotaWaits, Resumed: resumed, Rejected: cp.Rejected}
 	for k, n := range counts {
 		res.ByKind[string(k)] = n
 		res.Extracted += n

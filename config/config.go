@@ -32,6 +32,8 @@ type Config struct {
 	Campaigns    []Campaign    `koanf:"campaigns"`
 	SandboxOpts  SandboxOpts   `koanf:"sandbox"`
 	Log          Log           `koanf:"log"`
+	Privacy      Privacy       `koanf:"privacy"`
+	Retention    Retention     `koanf:"retention"`
 
 	// Dev is set by `starter dev`: connectors without base_url use the sandbox.
 	Dev bool `koanf:"-"`
@@ -40,6 +42,31 @@ type Config struct {
 
 	getenv       func(string) string // the environment Load read
 	checkSecrets bool
+}
+
+// Privacy configures payload encryption (the codec) and the codec server operators decrypt with.
+type Privacy struct {
+	// CodecKeyEnv names the variable holding the codec keys, newest first ("id:base64", comma
+	// separated); CodecKeyFileEnv names one holding a file path instead. Neither set: payloads are
+	// not encrypted, except under `starter dev`, which keeps a local key in .cdpflow/codec.keys.
+	CodecKeyEnv     string      `koanf:"codec_key_env"`
+	CodecKeyFileEnv string      `koanf:"codec_key_file_env"`
+	CodecServer     CodecServer `koanf:"codec_server"`
+}
+
+// CodecServer is `starter codec-server`: the endpoint Temporal UI and CLI decrypt through.
+type CodecServer struct {
+	Listen   string   `koanf:"listen"`
+	TokenEnv string   `koanf:"token_env"` // the bearer token operators present
+	Origins  []string `koanf:"origins"`   // Temporal UI origins allowed to call from a browser
+}
+
+// Retention says how long the store keeps what it no longer needs; a daily purge enforces it.
+type Retention struct {
+	Quarantine    time.Duration `koanf:"quarantine"`     // quarantined records (with their reasons)
+	Staged        time.Duration `koanf:"staged"`         // staged raw pages of finished runs (failed runs: at once)
+	LedgerDetails time.Duration `koanf:"ledger_details"` // vendor answers kept on delivery ledger rows
+	RunSummaries  time.Duration `koanf:"run_summaries"`  // runs and their summaries
 }
 
 // Temporal says where the Temporal service is.

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/knadh/koanf/parsers/yaml"
@@ -113,7 +116,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		Result:           &cfg,
 		ErrorUnused:      true,
 		WeaklyTypedInput: true,
-		DecodeHook:       mapstructure.ComposeDecodeHookFunc(mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(",")),
+		DecodeHook:       mapstructure.ComposeDecodeHookFunc(daysHook, mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(",")),
 	}
 	if err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{Tag: "koanf", DecoderConfig: dc}); err != nil {
 		return nil, fmt.Errorf("config%s: %w (check the key names against config/cdpflow.example.yaml)", where(path), err)
@@ -127,6 +130,22 @@ func Load(opts LoadOptions) (*Config, error) {
 		return nil, fmt.Errorf("config%s: %w", where(path), err)
 	}
 	return &cfg, nil
+}
+
+// daysHook reads durations in days ("30d", as retention is written) besides Go's units.
+func daysHook(from, to reflect.Type, data any) (any, error) {
+	s, ok := data.(string)
+	if !ok || to != reflect.TypeOf(time.Duration(0)) {
+		return data, nil
+	}
+	if n, found := strings.CutSuffix(strings.TrimSpace(s), "d"); found {
+		d, err := strconv.ParseFloat(n, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a duration; use e.g. 30d, 12h or 90m", s)
+		}
+		return time.Duration(d * float64(24*time.Hour)), nil
+	}
+	return data, nil
 }
 
 // lookup returns a getenv over an environment listing.

@@ -38,6 +38,8 @@ func (c *Config) Validate() error {
 	v.schedules()
 	v.log()
 	v.sandbox()
+	v.privacy()
+	v.retention()
 	if len(v.errs) == 0 {
 		return nil
 	}
@@ -330,6 +332,46 @@ func (v *validator) sandbox() {
 	}
 	if o.TokenTTL != 0 && o.TokenTTL < 5*time.Second {
 		v.add("sandbox.token_ttl", "%s: use at least 5s (tokens are renewed a quarter of their life early), or leave it out for 1h", o.TokenTTL)
+	}
+}
+
+func (v *validator) privacy() {
+	p := v.cfg.Privacy
+	if p.CodecKeyEnv != "" && p.CodecKeyFileEnv != "" {
+		v.add("privacy", "set codec_key_env or codec_key_file_env, not both")
+	}
+	v.envName("privacy.codec_key_env", p.CodecKeyEnv)
+	v.envName("privacy.codec_key_file_env", p.CodecKeyFileEnv)
+	v.envName("privacy.codec_server.token_env", p.CodecServer.TokenEnv)
+	if l := p.CodecServer.Listen; l != "" {
+		if _, port, err := net.SplitHostPort(l); err != nil || !validPort(port) {
+			v.add("privacy.codec_server.listen", "%q is not host:port; use e.g. 127.0.0.1:8081", l)
+		}
+	}
+	for i, o := range p.CodecServer.Origins {
+		c := &connectors.Check{Key: fmt.Sprintf("privacy.codec_server.origins[%d]", i)}
+		connectors.CheckURL(c, "", o)
+		v.errs = append(v.errs, c.Problems...)
+	}
+}
+
+// envName checks a *_env key holds a variable name, never the secret pasted in its place (which
+// it does not repeat).
+func (v *validator) envName(key, name string) {
+	if name != "" && !connectors.ValidEnvName(name) {
+		v.add(key, "must name an environment variable (letters, digits, _), not hold a value; put the secret in a variable and name it here")
+	}
+}
+
+func (v *validator) retention() {
+	r := v.cfg.Retention
+	for key, d := range map[string]time.Duration{"quarantine": r.Quarantine, "staged": r.Staged,
+		"ledger_details": r.LedgerDetails, "run_summaries": r.RunSummaries} {
+		if d < 0 {
+			v.add("retention."+key, "%s is negative; use a duration such as 30d (0 keeps forever)", d)
+		} else if d > 0 && d < time.Hour {
+			v.add("retention."+key, "%s is under an hour; use a duration such as 30d (0 keeps forever)", d)
+		}
 	}
 }
 

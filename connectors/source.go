@@ -46,6 +46,19 @@ type Page struct {
 	Done bool
 	// Requests counts HTTP requests made for this page (for throughput reports).
 	Requests int
+	// Rejected are input rows the source could not read or map (a bad CSV row): quarantined with
+	// their position and reason while the rest of the source goes on.
+	Rejected []Rejected
+}
+
+// Rejected is one unreadable input row.
+type Rejected struct {
+	Kind   record.Kind
+	ID     string // the row's id, or "line:N" when it has none
+	Line   int64  // 1-based line in the file (0 when not a file)
+	Field  string // the column at fault, "" for the whole row
+	Reason string // what is wrong, never the value itself
+	Raw    []string
 }
 
 // Len counts the records in the page.

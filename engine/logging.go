@@ -8,7 +8,23 @@ import (
 	"strings"
 
 	"github.com/cdpflow/cdpflow/config"
+	"github.com/cdpflow/cdpflow/privacy"
 )
+
+// scrubAttr passes error texts (an error value, or a string under an error-like key, which is how
+// the Temporal SDK logs failures) through privacy.Scrub: vendors echo emails back in their errors.
+func scrubAttr(_ []string, a slog.Attr) slog.Attr {
+	switch v := a.Value.Any().(type) {
+	case error:
+		return slog.String(a.Key, privacy.Scrub(v.Error()))
+	case string:
+		switch strings.ToLower(a.Key) {
+		case "error", "err", "reason", "failure", "cause", "msg":
+			return slog.String(a.Key, privacy.Scrub(v))
+		}
+	}
+	return a
+}
 
 // NewLogger builds the logger from log.level and log.format.
 func NewLogger(c config.Log) *slog.Logger {
@@ -27,7 +43,7 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 	default:
 		level = slog.LevelInfo
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: scrubAttr}
 	if strings.ToLower(c.Format) == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}

@@ -12,15 +12,24 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"github.com/cdpflow/cdpflow/config"
+	"github.com/cdpflow/cdpflow/privacy"
 )
 
 // ClientOptions builds client.Options from configuration. Secrets come from the environment
-// variable named by temporal.api_key_env and never appear in logs.
-func ClientOptions(c config.Temporal, logger *slog.Logger) (client.Options, error) {
+// variable named by temporal.api_key_env and never appear in logs. Payloads and failure messages
+// go through the privacy codec when one is configured (privacy.codec_key_env, or `starter dev`).
+func ClientOptions(cfg *config.Config, logger *slog.Logger) (client.Options, error) {
+	c := cfg.Temporal
+	codec, err := Codec(cfg)
+	if err != nil {
+		return client.Options{}, err
+	}
 	opts := client.Options{
-		HostPort:  c.Address,
-		Namespace: c.Namespace,
-		Logger:    tlog.NewStructuredLogger(logger.With("component", "temporal")),
+		HostPort:         c.Address,
+		Namespace:        c.Namespace,
+		Logger:           tlog.NewStructuredLogger(logger.With("component", "temporal")),
+		DataConverter:    privacy.DataConverter(codec),
+		FailureConverter: privacy.FailureConverter(codec),
 	}
 	if c.TLS != nil {
 		tc := &tls.Config{ServerName: c.TLS.ServerName, MinVersion: tls.VersionTLS12}
@@ -58,8 +67,9 @@ func ClientOptions(c config.Temporal, logger *slog.Logger) (client.Options, erro
 }
 
 // Dial connects to Temporal, failing fast with the address in the error.
-func Dial(c config.Temporal, logger *slog.Logger) (client.Client, error) {
-	opts, err := ClientOptions(c, logger)
+func Dial(cfg *config.Config, logger *slog.Logger) (client.Client, error) {
+	c := cfg.Temporal
+	opts, err := ClientOptions(cfg, logger)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package engine
 
 import (
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/cdpflow/cdpflow/activities"
@@ -11,7 +12,9 @@ import (
 
 // NewWorker registers every workflow and the activities on the configured task queue.
 func NewWorker(c client.Client, taskQueue string, acts *activities.Activities) worker.Worker {
-	w := worker.New(c, taskQueue, worker.Options{})
+	w := worker.New(c, taskQueue, worker.Options{
+		Interceptors: []interceptor.WorkerInterceptor{&activities.ScrubInterceptor{}},
+	})
 	RegisterWorkflows(w)
 	w.RegisterActivity(acts)
 	return w

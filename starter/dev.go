@@ -57,16 +57,31 @@ func runDev(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	// The local UI decrypts through a codec server on a loopback address; it asks for the token
+	// named by privacy.codec_server.token_env when one is set.
+	var tokens []string
+	if env := cfg.Privacy.CodecServer.TokenEnv; env != "" && os.Getenv(env) != "" {
+		tokens = []string{os.Getenv(env)}
+	}
+	codecSrv, codecURL, err := startCodecServer(cfg, tokens)
+	if err != nil {
+		log.Warn("no codec server: Temporal UI will show encrypted payloads", "error", err)
+	} else {
+		defer codecSrv.Close()
+	}
 	var server *devServer
 	if listening(cfg.Temporal.Address) {
 		log.Info("using the Temporal server already listening", "address", cfg.Temporal.Address)
+		if codecURL != "" {
+			log.Info("to read payloads in that server's UI, set its codec endpoint", "codec_endpoint", codecURL)
+		}
 	} else {
 		bin, err := findTemporal(ctx)
 		if err != nil {
 			return err
 		}
 		log.Info("starting the Temporal dev server", "address", cfg.Temporal.Address, "ui", fmt.Sprintf("http://localhost:%d", cfg.Temporal.UIPort), "db", cfg.Temporal.DevDB)
-		if server, err = startDevServer(ctx, bin, cfg.Temporal); err != nil {
+		if server, err = startDevServer(ctx, bin, cfg.Temporal, codecURL); err != nil {
 			return err
 		}
 	}
@@ -77,7 +92,7 @@ func runDev(ctx context.Context, args []string) error {
 		return err
 	}
 	defer rt.Close()
-	cl, err := engine.Dial(cfg.Temporal, log)
+	cl, err := engine.Dial(cfg, log)
 	if err != nil {
 		return err
 	}

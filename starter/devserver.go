@@ -82,16 +82,19 @@ type devServer struct {
 
 // startDevServer starts the dev server with the run search attributes registered and waits until
 // it answers health checks.
-func startDevServer(ctx context.Context, bin string, t config.Temporal) (*devServer, error) {
+func startDevServer(ctx context.Context, bin string, t config.Temporal, codecEndpoint string) (*devServer, error) {
 	host, port, err := net.SplitHostPort(t.Address)
 	if err != nil {
 		return nil, fmt.Errorf("temporal.address %q: %w", t.Address, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(t.DevDB), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(t.DevDB), 0o700); err != nil {
 		return nil, fmt.Errorf("create %s: %w", filepath.Dir(t.DevDB), err)
 	}
 	args := []string{"server", "start-dev", "--ip", host, "--port", port, "--ui-port", fmt.Sprint(t.UIPort),
 		"--db-filename", t.DevDB, "--namespace", t.Namespace, "--log-level", "warn"}
+	if codecEndpoint != "" {
+		args = append(args, "--ui-codec-endpoint", codecEndpoint)
+	}
 	attrs := workflows.SearchAttributes()
 	names := make([]string, 0, len(attrs))
 	for n := range attrs {
@@ -102,7 +105,7 @@ func startDevServer(ctx context.Context, bin string, t config.Temporal) (*devSer
 		args = append(args, "--search-attribute", n+"="+attrs[n])
 	}
 	logPath := filepath.Join(filepath.Dir(t.DevDB), "temporal.log")
-	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", logPath, err)
 	}

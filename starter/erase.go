@@ -79,7 +79,7 @@ func runErase(ctx context.Context, args []string) error {
 		return err
 	}
 	log := engine.NewLogger(cfg.Log)
-	cl, err := engine.Dial(cfg.Temporal, log)
+	cl, err := engine.Dial(cfg, log)
 	if err != nil {
 		return fmt.Errorf("%w (the request %s is stored; run the command again once Temporal is up)", err, e.ID)
 	}

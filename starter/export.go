@@ -50,6 +50,7 @@ func runExport(ctx context.Context, args []string) error {
 	run := fs.String("run", "", "only this run (workflow id)")
 	format := fs.String("format", "csv", "csv or jsonl")
 	output := fs.String("output", "", "write to this file instead of stdout")
+	force := fs.Bool("force", false, "overwrite --output if it exists")
 	dest := fs.String("destination", "", "deliveries: only this destination")
 	status := fs.String("status", "", "deliveries: only this status (delivered, rejected, failed, in_doubt, pending)")
 	var subj store.ErasureSubject
@@ -79,9 +80,9 @@ func runExport(ctx context.Context, args []string) error {
 	defer st.Close()
 	var w io.Writer = os.Stdout
 	if *output != "" {
-		f, err := os.Create(*output)
+		f, err := createOutput("--output", *output, *force)
 		if err != nil {
-			return fmt.Errorf("--output: %w", err)
+			return err
 		}
 		defer f.Close()
 		w = f

@@ -84,7 +84,7 @@ func (c *common) openStore(ctx context.Context) (store.Store, *config.Config, er
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := engine.OpenStore(ctx, cfg.Store)
+	st, err := engine.OpenExistingStore(ctx, cfg.Store)
 	if err != nil {
 		return nil, nil, err
 	}

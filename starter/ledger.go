@@ -53,7 +53,7 @@ func runLedger(ctx context.Context, args []string) error {
 			return usageError("--destination %q is not a configured destination", d)
 		}
 	}
-	st, err := engine.OpenStore(ctx, cfg.Store)
+	st, err := engine.OpenExistingStore(ctx, cfg.Store)
 	if err != nil {
 		return err
 	}

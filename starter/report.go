@@ -59,7 +59,7 @@ func runReport(ctx context.Context, args []string) error {
 }
 
 func reportFromTemporal(ctx context.Context, cfg *config.Config, id string) (summary.Run, error) {
-	cl, err := engine.Dial(cfg.Temporal, engine.NewLogger(config.Log{Level: "error"}))
+	cl, err := engine.Dial(cfg, engine.NewLogger(config.Log{Level: "error"}))
 	if err != nil {
 		return summary.Run{}, err
 	}
@@ -84,7 +84,7 @@ func reportFromTemporal(ctx context.Context, cfg *config.Config, id string) (sum
 }
 
 func reportFromStore(ctx context.Context, cfg *config.Config, id string) (summary.Run, error) {
-	st, err := engine.OpenStore(ctx, cfg.Store)
+	st, err := engine.OpenExistingStore(ctx, cfg.Store)
 	if err != nil {
 		return summary.Run{}, err
 	}

@@ -38,6 +38,7 @@ func runResolve(ctx context.Context, args []string) error {
 	input := fs.String("input", "", "CSV file to resolve (required)")
 	mappingPath := fs.String("mapping", "", "mapping file: id, fields, optional identity block (required)")
 	output := fs.String("output", "", "where to write record_id,profile_id (required; - for stdout)")
+	force := fs.Bool("force", false, "overwrite --output if it exists")
 	if err := parse(fs, "resolve", args); err != nil {
 		return err
 	}
@@ -66,8 +67,8 @@ func runResolve(ctx context.Context, args []string) error {
 	res := fr.Result
 	out := os.Stdout
 	if *output != "-" {
-		if out, err = os.Create(*output); err != nil {
-			return fmt.Errorf("--output: %w", err)
+		if out, err = createOutput("--output", *output, *force); err != nil {
+			return err
 		}
 		defer out.Close()
 	}

@@ -109,7 +109,7 @@ type launch struct {
 }
 
 func (l launch) run(ctx context.Context, cfg *config.Config, log *slog.Logger, wait, asJSON bool) error {
-	cl, err := engine.Dial(cfg.Temporal, log)
+	cl, err := engine.Dial(cfg, log)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func runSchedule(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	cl, err := engine.Dial(cfg.Temporal, log)
+	cl, err := engine.Dial(cfg, log)
 	if err != nil {
 		return err
 	}

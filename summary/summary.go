@@ -55,6 +55,9 @@ type Source struct {
 	Requests   int            `json:"requests"`  // HTTP requests sent
 	Throttled  int            `json:"throttled"` // rate-limit answers received
 	QuotaWaits int            `json:"quota_waits,omitempty"`
+	// Rejected counts input rows the source could not read (a bad CSV row), quarantined with
+	// their line, column and reason while the rest was read.
+	Rejected int `json:"rejected,omitempty"`
 	Mode       string         `json:"mode"` // full | incremental
 	Since      string         `json:"since,omitempty"`
 	Watermark  string         `json:"watermark,omitempty"`

@@ -52,7 +52,7 @@ func run() error {
 		return err
 	}
 	defer rt.Close()
-	cl, err := engine.Dial(cfg.Temporal, log)
+	cl, err := engine.Dial(cfg, log)
 	if err != nil {
 		return err
 	}

@@ -151,7 +151,7 @@ func (r *run) extract(ctx workflow.Context, sources []string, full bool) ([]stri
 		}
 		res := results[i]
 		s := summary.Source{Extracted: res.Extracted, ByKind: res.ByKind, Pages: res.Pages, Retries: res.Retries,
-			Requests: res.Requests, Throttled: res.Throttled, QuotaWaits: res.QuotaWaits, Mode: res.Mode,
+			Requests: res.Requests, Throttled: res.Throttled, QuotaWaits: res.QuotaWaits, Rejected: res.Rejected, Mode: res.Mode,
 			Warnings: mergeWarnings(r.sum.Sources[src].Warnings, res.Warnings)}
 		for _, w := range res.Warnings {
 			r.warn(src, w)

@@ -271,9 +271,10 @@ func TestSource_Paging(t *testing.T) {
 			t.Run("line numbers in errors survive paging", func(t *testing.T) {
 				src, err := csvfile.New(csvfile.Config{Path: path, Mapping: &csvfile.Mapping{ID: "id", Fields: map[string]string{"consent.email": "note"}}, PageSize: 10})
 				require.NoError(t, err)
-				_, err = src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer})
-				require.Error(t, err)
-				assert.Contains(t, err.Error(), "line 2:", "row 0 is on line 2")
+				page, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer})
+				require.NoError(t, err)
+				require.NotEmpty(t, page.Rejected)
+				assert.Equal(t, int64(2), page.Rejected[0].Line, "row 0 is on line 2")
 			})
 			t.Run("resume from an earlier cursor returns the same page", func(t *testing.T) {
 				src, err := csvfile.New(csvfile.Config{Path: path, Mapping: bigMapping, PageSize: 13})
@@ -324,16 +325,40 @@ func TestSource_Incremental(t *testing.T) {
 	})
 }
 
-func TestSource_BadRows(t *testing.T) {
+// readAll pages through src, returning the customers and the rejected rows.
+func readAll(t *testing.T, src *csvfile.Source) ([]record.Customer, []connectors.Rejected) {
+	t.Helper()
+	var cs []record.Customer
+	var rej []connectors.Rejected
+	cur := ""
+	for i := 0; i < 1000; i++ {
+		page, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: cur})
+		require.NoError(t, err)
+		cs = append(cs, page.Customers...)
+		rej = append(rej, page.Rejected...)
+		if page.Done {
+			return cs, rej
+		}
+		cur = page.Next
+	}
+	t.Fatal("no last page")
+	return nil, nil
+}
+
+func TestSource_BadRowsAreRejectedAndTheRestIsRead(t *testing.T) {
 	tests := []struct {
 		name, content string
-		want          []string
+		line          int64
+		want          []string // in the reason or field
+		good          []string // ids still read
 	}{
-		{"empty id", "id,email\n1,a@x.com\n,b@x.com\n", []string{"line 3", `"id"`, "empty"}},
-		{"too many fields", "id,email\n1,a@x.com\n2,b,c@x.com\n", []string{"line 3", "3 fields for 2"}},
-		{"unterminated quote", "id,email\n1,\"a@x.com\n2,b@x.com\n", []string{"line"}},
-		{"not UTF-8", "id,email\n1,caf\xe9@x.com\n", []string{"line 2", "UTF-8"}},
-		{"bad time", "id,email,changed\n1,a@x.com,yesterday\n", []string{"line 2", `"changed"`, "updated_at"}},
+		{"empty id", "id,email\n1,a@x.com\n,b@x.com\n3,c@x.com\n", 3, []string{`"id"`, "empty"}, []string{"1", "3"}},
+		{"too many fields", "id,email\n1,a@x.com\n2,b,c@x.com\n3,c@x.com\n", 3, []string{"3 fields for 2"}, []string{"1", "3"}},
+		{"bare quote", "id,email\n1,a\"x@x.com\n2,b@x.com\n", 2, []string{"quote"}, []string{"2"}},
+		{"unterminated quote", "id,email\n1,a@x.com\n2,\"b@x.com\n3,c@x.com\n", 4, []string{"quote"}, []string{"1"}},
+		{"not UTF-8", "id,email\n1,caf\xe9@x.com\n2,b@x.com\n", 2, []string{`"email"`, "UTF-8"}, []string{"2"}},
+		{"bad time", "id,email,changed\n1,a@x.com,yesterday\n2,b@x.com,2024-01-01\n", 2, []string{`"changed"`, "updated_at", "9-character text"}, []string{"2"}},
+		{"bad consent", "id,email,consent\n1,jane@x.com,perhaps\n2,b@x.com,yes\n", 2, []string{`"consent"`, "consent state"}, []string{"2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -343,12 +368,21 @@ func TestSource_BadRows(t *testing.T) {
 			if strings.Contains(tt.content, "changed") {
 				m.Fields["updated_at"] = "changed"
 			}
+			if strings.Contains(tt.content, "consent") {
+				m.Fields["consent.email"] = "consent"
+			}
 			src, err := csvfile.New(csvfile.Config{Path: p, Mapping: m})
 			require.NoError(t, err)
-			_, err = src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer})
-			require.Error(t, err)
+			cs, rej := readAll(t, src)
+			assert.Equal(t, tt.good, ids(cs))
+			require.Len(t, rej, 1)
+			assert.Equal(t, tt.line, rej[0].Line)
+			text := rej[0].Field + " " + rej[0].Reason
 			for _, w := range tt.want {
-				assert.Contains(t, err.Error(), w)
+				assert.Contains(t, text, w)
+			}
+			for _, v := range []string{"yesterday", "perhaps", "jane@x.com", "caf"} {
+				assert.NotContains(t, text, v, "the reason quotes the value")
 			}
 		})
 	}
@@ -378,17 +412,11 @@ func TestSource_BadRows(t *testing.T) {
 		require.NoError(t, os.WriteFile(p, []byte(b.String()), 0o644))
 		src, err := csvfile.New(csvfile.Config{Path: p, PageSize: 4, Mapping: &csvfile.Mapping{ID: "id", Fields: map[string]string{"consent.email": "consent"}}})
 		require.NoError(t, err)
-		cur := ""
-		for {
-			page, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: cur})
-			if err != nil {
-				assert.Contains(t, err.Error(), fmt.Sprintf("line %d:", want))
-				assert.Contains(t, err.Error(), "perhaps")
-				return
-			}
-			require.False(t, page.Done, "the bad row was never reported")
-			cur = page.Next
-		}
+		cs, rej := readAll(t, src)
+		assert.Len(t, cs, 39)
+		require.Len(t, rej, 1)
+		assert.Equal(t, int64(want), rej[0].Line)
+		assert.Equal(t, "33", rej[0].ID)
 	})
 	t.Run("trailing empty fields are tolerated", func(t *testing.T) {
 		p := filepath.Join(t.TempDir(), "trail.csv")

@@ -12,6 +12,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/cdpflow/cdpflow/privacy"
 )
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -121,6 +123,10 @@ func (h header) column(name, file string) (int, error) {
 		}
 	}
 	if idx < 0 {
+		if privacy.Scrub(strings.Join(h.columns, ",")) != strings.Join(h.columns, ",") {
+			// The first line looks like data (an email, a number): never repeat it.
+			return 0, fmt.Errorf("%s: mapped column %q is not in the header, and the first line does not look like a header (it holds values); add a header row naming the columns", file, want)
+		}
 		return 0, fmt.Errorf("%s: mapped column %q is not in the header (columns: %s)", file, want, strings.Join(h.columns, ", "))
 	}
 	return idx, nil
@@ -140,16 +146,41 @@ type rowReader struct {
 	file   string
 	start  int64 // byte offset the reader started at
 	line   int64 // line number at start
-	ncols  int
-	closer io.Closer
+	ncols   int
+	columns []string
+	closer  io.Closer
 }
 
+// RowError is one row that cannot be read or mapped: the source quarantines it with its position
+// and reason and reads on. It never quotes the row's values.
+type RowError struct {
+	File   string
+	Line   int64
+	Column string // the header column, or "column N"; "" for the whole row
+	Reason string
+}
+
+func (e *RowError) Error() string {
+	s := fmt.Sprintf("%s: line %d", e.File, e.Line)
+	if e.Column != "" {
+		s += ": column " + e.Column
+	}
+	return s + ": " + e.Reason
+}
+
+// read returns the next row; a row that cannot be read comes back with its position and a
+// *RowError, and the reader carries on after it.
 func (rr *rowReader) read() (row, error) {
 	fields, err := rr.r.Read()
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return row{}, fmt.Errorf("%s: line %d: %w", rr.file, rr.line-1+int64(pe.Line), pe.Err)
+			r := row{line: rr.line - 1 + int64(pe.StartLine), end: rr.start + rr.r.InputOffset(), next: rr.line + int64(pe.Line)}
+			col := ""
+			if pe.Column > 0 {
+				col = fmt.Sprintf("at character %d", pe.Column)
+			}
+			return r, &RowError{File: rr.file, Line: rr.line - 1 + int64(pe.Line), Column: col, Reason: pe.Err.Error()}
 		}
 		return row{}, err // io.EOF
 	}
@@ -163,18 +194,25 @@ func (rr *rowReader) read() (row, error) {
 	case len(fields) > rr.ncols:
 		for _, extra := range fields[rr.ncols:] {
 			if strings.TrimSpace(extra) != "" {
-				return row{}, fmt.Errorf("%s: line %d: %d fields for %d header columns (an unquoted %q inside a value?)",
-					rr.file, r.line, len(fields), rr.ncols, string(rr.r.Comma))
+				return r, &RowError{File: rr.file, Line: r.line, Reason: fmt.Sprintf("%d fields for %d header columns (an unquoted %q inside a value?)",
+					len(fields), rr.ncols, string(rr.r.Comma))}
 			}
 		}
 		r.fields = fields[:rr.ncols]
 	}
 	for i, f := range r.fields {
 		if !utf8.ValidString(f) {
-			return row{}, fmt.Errorf("%s: line %d: column %d is not UTF-8 text: save the file as UTF-8", rr.file, r.line, i+1)
+			return r, &RowError{File: rr.file, Line: r.line, Column: rr.columnName(i), Reason: "not UTF-8 text: save the file as UTF-8"}
 		}
 	}
 	return r, nil
+}
+
+func (rr *rowReader) columnName(i int) string {
+	if i < len(rr.columns) {
+		return fmt.Sprintf("%q (%d)", rr.columns[i], i+1)
+	}
+	return fmt.Sprintf("%d", i+1)
 }
 
 func (rr *rowReader) Close() error { return rr.closer.Close() }
@@ -215,6 +253,6 @@ func openRows(path string, comma rune, at, line int64) (*rowReader, header, os.F
 	if _, err := f.Seek(at, io.SeekStart); err != nil {
 		return fail(fmt.Errorf("%s: %w", path, err))
 	}
-	rr := &rowReader{r: newCSVReader(bufio.NewReader(f), h.comma), file: path, start: at, line: line, ncols: len(h.columns), closer: f}
+	rr := &rowReader{r: newCSVReader(bufio.NewReader(f), h.comma), file: path, start: at, line: line, ncols: len(h.columns), columns: h.columns, closer: f}
 	return rr, h, info, nil
 }

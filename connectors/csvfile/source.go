@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/record"
@@ -181,6 +182,12 @@ func (s *Source) FetchPage(ctx context.Context, req connectors.PageRequest) (con
 			page.Done = true
 			break
 		}
+		var re *RowError
+		if errors.As(err, &re) {
+			next = cursor{rows: next.rows + 1, at: r.end, line: r.next}
+			page.Rejected = append(page.Rejected, rejected(re, r, ci))
+			continue
+		}
 		if err != nil {
 			return connectors.Page{}, fmt.Errorf("%s: %w", s.cfg.Name, err)
 		}
@@ -189,6 +196,10 @@ func (s *Source) FetchPage(ctx context.Context, req connectors.PageRequest) (con
 			continue
 		}
 		c, err := s.mapRow(r, ci, modTime)
+		if errors.As(err, &re) {
+			page.Rejected = append(page.Rejected, rejected(re, r, ci))
+			continue
+		}
 		if err != nil {
 			return connectors.Page{}, fmt.Errorf("%s: %w", s.cfg.Name, err)
 		}
@@ -209,6 +220,18 @@ func (s *Source) FetchPage(ctx context.Context, req connectors.PageRequest) (con
 	return page, nil
 }
 
+// rejected is the quarantine entry of a bad row: its id when it has one, else its line.
+func rejected(re *RowError, r row, ci columnIndex) connectors.Rejected {
+	id := ""
+	if ci.id < len(r.fields) {
+		id = strings.TrimSpace(r.fields[ci.id])
+	}
+	if id == "" || !utf8.ValidString(id) {
+		id = fmt.Sprintf("line:%d", re.Line)
+	}
+	return connectors.Rejected{Kind: record.KindCustomer, ID: id, Line: re.Line, Field: re.Column, Reason: re.Reason, Raw: r.fields}
+}
+
 func blank(fields []string) bool {
 	for _, f := range fields {
 		if strings.TrimSpace(f) != "" {
@@ -222,13 +245,13 @@ func blank(fields []string) bool {
 func (s *Source) mapRow(r row, ci columnIndex, modTime time.Time) (record.Customer, error) {
 	id := strings.TrimSpace(r.fields[ci.id])
 	if id == "" {
-		return record.Customer{}, fmt.Errorf("%s: line %d: the id column %q is empty", s.cfg.Path, r.line, s.mapping.ID)
+		return record.Customer{}, &RowError{File: s.cfg.Path, Line: r.line, Column: fmt.Sprintf("%q", s.mapping.ID), Reason: "the id is empty"}
 	}
 	c := record.Customer{Source: s.cfg.Name, SourceID: id}
 	for _, p := range s.paths {
 		col := s.mapping.Fields[p]
 		if err := Set(&c, p, strings.TrimSpace(r.fields[ci.fields[p]])); err != nil {
-			return record.Customer{}, fmt.Errorf("%s: line %d: column %q: %w", s.cfg.Path, r.line, col, err)
+			return record.Customer{}, &RowError{File: s.cfg.Path, Line: r.line, Column: fmt.Sprintf("%q", col), Reason: err.Error()}
 		}
 		if ch, ok := strings.CutPrefix(p, "consent."); ok {
 			if cons, ok := c.Consent[record.Channel(ch)]; ok {

@@ -30,7 +30,7 @@ func (s *Source) fetchReport(ctx context.Context, cur cursor) (connectors.Page, 
 
 	var resp reportResponse
 	path := "/v1beta/properties/" + s.cfg.PropertyID + ":runReport"
-	if _, err := s.client.JSON(ctx, httpx.Request{Method: "POST", Path: path, Body: body}, &resp); err != nil {
+	if _, err := s.client.JSON(ctx, httpx.Request{Method: "POST", Path: path, Read: true, Body: body}, &resp); err != nil {
 		return connectors.Page{}, err
 	}
 	engagements, err := mapRows(s.cfg.Name, cur, &resp)

@@ -148,6 +148,8 @@ type Request struct {
 	Header http.Header
 	// Body is sent as JSON unless it is []byte.
 	Body any
+	// Read marks a POST that only reads (a search), safe to repeat like a GET.
+	Read bool
 }
 
 // Response is a successful (2xx) answer with its body read.
@@ -225,20 +227,62 @@ func (c *Client) send(hr *retryablehttp.Request, method, path string) (*Response
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
 }
 
-// JSON sends req and decodes a JSON answer into out. A body that is not valid JSON (a truncated
-// page) is a retryable *Error.
+// malformedTries bounds how often a read is repeated when its answer is not valid JSON (a page
+// truncated in transit); after that, and at once for an HTML page, nested-too-deep JSON or a
+// write, the answer is a permanent *Error with a hint, not a retry loop.
+const malformedTries = 3
+
+// JSON sends req and decodes a JSON answer into out.
 func (c *Client) JSON(ctx context.Context, req Request, out any) (*Response, error) {
-	resp, err := c.Do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	if out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
-		if err := json.Unmarshal(resp.Body, out); err != nil {
-			return resp, &Error{Name: c.opts.Name, Method: req.Method, Path: req.Path, Code: "malformed_response",
-				Body: truncate(resp.Body), Err: fmt.Errorf("decode JSON: %w", err)}
+	for try := 1; ; try++ {
+		resp, err := c.Do(ctx, req)
+		if err != nil {
+			return nil, err
 		}
+		if out == nil || len(bytes.TrimSpace(resp.Body)) == 0 {
+			return resp, nil
+		}
+		derr := json.Unmarshal(resp.Body, out)
+		if derr == nil {
+			return resp, nil
+		}
+		e := &Error{Name: c.opts.Name, Method: req.Method, Path: pathOnly(req.Path), Code: "malformed_response",
+			Body: truncate(resp.Body), Permanent: true}
+		switch {
+		case looksHTML(resp):
+			e.Err = errors.New("the server answered an HTML page, not JSON: check base_url (a login page, a proxy or the vendor's website?)")
+		case strings.Contains(derr.Error(), "exceeded max depth"):
+			e.Err = errors.New("the answer's JSON is nested too deeply to be a vendor answer: check base_url")
+		case req.Method != "" && req.Method != http.MethodGet && !req.Read:
+			// A write's answer was lost in transit: the write may have happened. The caller
+			// decides (the delivery ledger marks it in doubt); the activity may retry.
+			e.Permanent = false
+			e.Err = fmt.Errorf("the answer is not valid JSON: %v", derr)
+		case try < malformedTries:
+			continue // a truncated read: ask again
+		default:
+			e.Err = fmt.Errorf("the answer is not valid JSON (%d tries): %v; check base_url", try, derr)
+		}
+		return resp, e
 	}
-	return resp, nil
+}
+
+func looksHTML(resp *Response) bool {
+	ct := strings.ToLower(resp.Header.Get("Content-Type"))
+	if strings.Contains(ct, "text/html") {
+		return true
+	}
+	b := bytes.ToLower(bytes.TrimSpace(resp.Body))
+	return bytes.HasPrefix(b, []byte("<!doctype html")) || bytes.HasPrefix(b, []byte("<html"))
+}
+
+// pathOnly drops a query (it may hold a token) from a path or next-page link.
+func pathOnly(p string) string {
+	if u, err := url.Parse(p); err == nil {
+		return u.Path
+	}
+	p, _, _ = strings.Cut(p, "?")
+	return p
 }
 
 func (c *Client) resolve(ctx context.Context, p string, q url.Values) (*url.URL, error) {

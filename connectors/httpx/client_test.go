@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,15 +113,43 @@ func TestClient_Do(t *testing.T) {
 		require.Error(t, err)
 		assert.NotContains(t, err.Error(), "SECRET123")
 	})
-	t.Run("a truncated JSON body is a retryable error", func(t *testing.T) {
-		srv, _ := scripted(t, []int{200}, nil, `{"results":[{"id":`)
+	t.Run("a JSON body that stays truncated fails for good after a few tries", func(t *testing.T) {
+		srv, n := scripted(t, []int{200}, nil, `{"results":[{"id":`)
 		c := newClient(t, srv.URL, Options{})
 		var out map[string]any
 		_, err := c.JSON(context.Background(), Request{Method: "GET", Path: "/x"}, &out)
 		he, ok := AsError(err)
 		require.True(t, ok)
-		assert.True(t, he.Retryable())
+		assert.False(t, he.Retryable())
 		assert.Equal(t, "malformed_response", he.Code)
+		assert.EqualValues(t, malformedTries, n.Load())
+	})
+	t.Run("HTML and deep JSON fail at once with a hint", func(t *testing.T) {
+		for body, hint := range map[string]string{
+			"<!DOCTYPE html><html><body>Sign in</body></html>": "HTML page",
+			strings.Repeat("[", 20000) + strings.Repeat("]", 20000): "nested too deeply",
+		} {
+			srv, n := scripted(t, []int{200}, nil, body)
+			c := newClient(t, srv.URL, Options{})
+			var out map[string]any
+			_, err := c.JSON(context.Background(), Request{Method: "GET", Path: "/x"}, &out)
+			he, ok := AsError(err)
+			require.True(t, ok)
+			assert.False(t, he.Retryable())
+			assert.Contains(t, err.Error(), hint)
+			assert.Contains(t, err.Error(), "check base_url")
+			assert.EqualValues(t, 1, n.Load())
+		}
+	})
+	t.Run("a write's malformed answer is left to the caller (it may have been applied)", func(t *testing.T) {
+		srv, n := scripted(t, []int{200}, nil, `{"ok":`)
+		c := newClient(t, srv.URL, Options{})
+		var out map[string]any
+		_, err := c.JSON(context.Background(), Request{Method: "POST", Path: "/send"}, &out)
+		he, ok := AsError(err)
+		require.True(t, ok)
+		assert.True(t, he.Retryable())
+		assert.EqualValues(t, 1, n.Load())
 	})
 }
 

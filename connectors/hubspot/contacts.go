@@ -212,7 +212,7 @@ func (s *Source) searchPage(ctx context.Context, st searchState) (connectors.Pag
 	if err := s.search.Wait(ctx); err != nil {
 		return connectors.Page{}, err
 	}
-	if _, err := s.client.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: s.objects + "/search", Body: body}, &resp); err != nil {
+	if _, err := s.client.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: s.objects + "/search", Read: true, Body: body}, &resp); err != nil {
 		return connectors.Page{}, fmt.Errorf("hubspot: search contacts page: %w", err)
 	}
 	next := searchState{Since: st.Since, After: st.After, Skip: st.Skip, Max: st.Max, MaxIDs: slices.Clone(st.MaxIDs)}

@@ -101,7 +101,7 @@ func (d *Destination) lookup(ctx context.Context, r connectors.Unsettled) (messa
 	}
 	from := r.Since.Add(-24 * time.Hour).UTC().Format("2006-01-02")
 	var found []messageInfo
-	_, err := d.c.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: "/messages/search", Body: map[string]any{
+	_, err := d.c.JSON(ctx, httpx.Request{Method: http.MethodPost, Path: "/messages/search", Read: true, Body: map[string]any{
 		"key": d.cfg.APIKey, "query": "email:" + email, "date_from": from, "limit": 100}}, &found)
 	if err != nil {
 		return messageInfo{}, false, fmt.Errorf("mandrill: messages/search: %w", err)

@@ -27,7 +27,7 @@ func (s *Source) fetchCustomers(ctx context.Context, cur cursor) (connectors.Pag
 		search := customerSearch{Limit: s.cfg.CustomerPageSize, Cursor: cur.Square}
 		search.Query.Filter.UpdatedAt = &timeRange{StartAt: cur.Since}
 		search.Query.Sort.Field, search.Query.Sort.Order = "CREATED_AT", "ASC"
-		_, err = s.client.JSON(ctx, httpx.Request{Method: "POST", Path: "/v2/customers/search", Body: search}, &body)
+		_, err = s.client.JSON(ctx, httpx.Request{Method: "POST", Path: "/v2/customers/search", Read: true, Body: search}, &body)
 	}
 	if err != nil {
 		return connectors.Page{}, fmt.Errorf("%s: fetch customers page: %w", s.cfg.Name, err)

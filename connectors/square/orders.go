@@ -24,7 +24,7 @@ func (s *Source) fetchOrders(ctx context.Context, cur cursor) (connectors.Page, 
 		search.Query.Sort.SortField = "UPDATED_AT"
 	}
 	var body ordersPage
-	if _, err := s.client.JSON(ctx, httpx.Request{Method: "POST", Path: "/v2/orders/search", Body: search}, &body); err != nil {
+	if _, err := s.client.JSON(ctx, httpx.Request{Method: "POST", Path: "/v2/orders/search", Read: true, Body: search}, &body); err != nil {
 		return connectors.Page{}, fmt.Errorf("%s: fetch orders page: %w", s.cfg.Name, err)
 	}
 	page := connectors.Page{Orders: make([]record.Order, 0, len(body.Orders))}

@@ -214,19 +214,22 @@ func TestSource_Faults(t *testing.T) {
 			assert.Positive(t, sb.Faults.Fired(sandbox.Square))
 		})
 	}
-	t.Run("truncated page is a retryable error, then the same cursor succeeds", func(t *testing.T) {
+	t.Run("a truncated page is asked again; one that stays malformed fails for good", func(t *testing.T) {
 		sb := startSandbox(t, "")
 		src := newSource(t, sb, nil)
 		first, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer})
 		require.NoError(t, err)
 		sb.Faults.Set(sandbox.Square, sandbox.Fault{Kind: sandbox.FaultTruncate, Times: 1})
-		_, err = src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: first.Next})
-		he, ok := httpx.AsError(err)
-		require.True(t, ok, "want *httpx.Error, got %v", err)
-		assert.True(t, he.Retryable())
 		page, err := src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: first.Next})
 		require.NoError(t, err)
 		assert.NotEmpty(t, page.Customers)
+		assert.Equal(t, 1, sb.Faults.Fired(sandbox.Square))
+		sb.Faults.Set(sandbox.Square, sandbox.Fault{Kind: sandbox.FaultTruncate})
+		_, err = src.FetchPage(context.Background(), connectors.PageRequest{Kind: record.KindCustomer, Cursor: first.Next})
+		he, ok := httpx.AsError(err)
+		require.True(t, ok, "want *httpx.Error, got %v", err)
+		assert.False(t, he.Retryable())
+		assert.Contains(t, err.Error(), "not valid JSON (3 tries)")
 	})
 	t.Run("rate limit beyond the in-call retries is a throttled error", func(t *testing.T) {
 		sb := startSandbox(t, "")

@@ -53,10 +53,17 @@ func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 
 	if p := filePath(dsn); p != "" {
 		if dir := filepath.Dir(p); dir != "" && dir != "." {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return nil, fmt.Errorf("open sqlite %s: create directory: %w", dsn, err)
 			}
 		}
+		// Created 0600 before SQLite opens it: its WAL and shared-memory files take the
+		// database file's mode.
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+		f.Close()
 	}
 	// Two processes opening a new file at once race to switch it to WAL and migrate it; SQLite
 	// can answer that race with SQLITE_BUSY without waiting on the busy handler. Retry the open,
@@ -136,6 +143,14 @@ func isMemory(dsn string) bool {
 }
 
 // filePath returns the file system path of a file database DSN ("" if there is none).
+// Path is the file a DSN names ("" for in-memory databases and URIs without a path).
+func Path(dsn string) string {
+	if isMemory(dsn) {
+		return ""
+	}
+	return filePath(dsn)
+}
+
 func filePath(dsn string) string {
 	p, _, _ := strings.Cut(dsn, "?")
 	if rest, ok := strings.CutPrefix(p, "file:"); ok {
