@@ -16,14 +16,18 @@ import (
 )
 
 // ScrubInterceptor is the worker interceptor that scrubs activity failures.
-type ScrubInterceptor struct{ interceptor.WorkerInterceptorBase }
+type ScrubInterceptor struct {
+	interceptor.WorkerInterceptorBase
+}
 
 // InterceptActivity wraps the activity inbound chain.
 func (*ScrubInterceptor) InterceptActivity(_ context.Context, next interceptor.ActivityInboundInterceptor) interceptor.ActivityInboundInterceptor {
 	return &scrubInbound{ActivityInboundInterceptorBase: interceptor.ActivityInboundInterceptorBase{Next: next}}
 }
 
-type scrubInbound struct{ interceptor.ActivityInboundInterceptorBase }
+type scrubInbound struct {
+	interceptor.ActivityInboundInterceptorBase
+}
 
 func (s *scrubInbound) ExecuteActivity(ctx context.Context, in *interceptor.ExecuteActivityInput) (any, error) {
 	res, err := s.Next.ExecuteActivity(ctx, in)

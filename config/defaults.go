@@ -11,9 +11,9 @@ func Defaults() map[string]any {
 			"address": "127.0.0.1:7233", "namespace": "default", "task_queue": "cdpflow",
 			"ui_port": 8233, "dev_db": ".cdpflow/temporal.db",
 		},
-		"store": map[string]any{"driver": "sqlite", "dsn": "file:.cdpflow/cdpflow.db"},
+		"store":     map[string]any{"driver": "sqlite", "dsn": "file:.cdpflow/cdpflow.db"},
 		"retention": map[string]any{"quarantine": "30d", "staged": "7d", "ledger_details": "90d", "run_summaries": "400d"},
-		"privacy": map[string]any{"codec_server": map[string]any{"listen": "127.0.0.1:8081", "origins": []any{"http://localhost:8233", "http://127.0.0.1:8233"}}},
+		"privacy":   map[string]any{"codec_server": map[string]any{"listen": "127.0.0.1:8081", "origins": []any{"http://localhost:8233", "http://127.0.0.1:8233"}}},
 		"sources": []any{
 			map[string]any{"name": "hubspot", "type": "hubspot", "base_url": Sandbox,
 				"rate_limit": map[string]any{"requests_per_second": 10, "burst": 10}},

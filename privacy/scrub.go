@@ -86,4 +86,3 @@ func plural(n int, what string) string {
 	}
 	return "a " + s
 }
-

@@ -8,11 +8,11 @@ import (
 func TestScrubRemovesIdentifiers(t *testing.T) {
 	cases := map[string][]string{
 		`mailchimp: POST /lists/abc/members: HTTP 400 Invalid Resource: jane.doe@example.com looks fake or invalid, please enter a real email address.`: {"jane.doe@example.com"},
-		`mailchimp: PUT /lists/abc/members/0cba00ca3da1b283a57287bcceb17e35: HTTP 400`:                                                              {"0cba00ca3da1b283a57287bcceb17e35"},
-		`mandrill: ValidationError: Validation error: {"message":{"to":[{"email":"Please enter a valid email address: bob@x.org"}]}}`:                  {"bob@x.org"},
-		`hubspot: HTTP 400 VALIDATION_ERROR: Property values were not valid: "Jane Smith" for firstname; phone +44 20 7946 0958`:                    {"Jane Smith", "7946"},
-		`rule "vip": cannot parse "alice%40example.com" born 1980-02-01`:                                                                            {"alice%40example.com", "1980-02-01"},
-		`meta: hash b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9 refused`:                                                      {"b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"},
+		`mailchimp: PUT /lists/abc/members/0cba00ca3da1b283a57287bcceb17e35: HTTP 400`:                                                                  {"0cba00ca3da1b283a57287bcceb17e35"},
+		`mandrill: ValidationError: Validation error: {"message":{"to":[{"email":"Please enter a valid email address: bob@x.org"}]}}`:                   {"bob@x.org"},
+		`hubspot: HTTP 400 VALIDATION_ERROR: Property values were not valid: "Jane Smith" for firstname; phone +44 20 7946 0958`:                        {"Jane Smith", "7946"},
+		`rule "vip": cannot parse "alice%40example.com" born 1980-02-01`:                                                                                {"alice%40example.com", "1980-02-01"},
+		`meta: hash b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9 refused`:                                                           {"b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"},
 	}
 	for in, secrets := range cases {
 		out := Scrub(in)

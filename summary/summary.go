@@ -57,11 +57,11 @@ type Source struct {
 	QuotaWaits int            `json:"quota_waits,omitempty"`
 	// Rejected counts input rows the source could not read (a bad CSV row), quarantined with
 	// their line, column and reason while the rest was read.
-	Rejected int `json:"rejected,omitempty"`
-	Mode       string         `json:"mode"` // full | incremental
-	Since      string         `json:"since,omitempty"`
-	Watermark  string         `json:"watermark,omitempty"`
-	Error      string         `json:"error,omitempty"`
+	Rejected  int    `json:"rejected,omitempty"`
+	Mode      string `json:"mode"` // full | incremental
+	Since     string `json:"since,omitempty"`
+	Watermark string `json:"watermark,omitempty"`
+	Error     string `json:"error,omitempty"`
 	// Warnings the source raised, e.g. orders_limited_to_60_days (Shopify without read_all_orders).
 	Warnings []string `json:"warnings,omitempty"`
 }

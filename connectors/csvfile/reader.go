@@ -142,10 +142,10 @@ type row struct {
 
 // rowReader reads data rows from a byte offset.
 type rowReader struct {
-	r      *csv.Reader
-	file   string
-	start  int64 // byte offset the reader started at
-	line   int64 // line number at start
+	r       *csv.Reader
+	file    string
+	start   int64 // byte offset the reader started at
+	line    int64 // line number at start
 	ncols   int
 	columns []string
 	closer  io.Closer

@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"sync/atomic"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -126,7 +126,7 @@ func TestClient_Do(t *testing.T) {
 	})
 	t.Run("HTML and deep JSON fail at once with a hint", func(t *testing.T) {
 		for body, hint := range map[string]string{
-			"<!DOCTYPE html><html><body>Sign in</body></html>": "HTML page",
+			"<!DOCTYPE html><html><body>Sign in</body></html>":      "HTML page",
 			strings.Repeat("[", 20000) + strings.Repeat("]", 20000): "nested too deeply",
 		} {
 			srv, n := scripted(t, []int{200}, nil, body)
