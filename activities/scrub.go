@@ -1,5 +1,5 @@
 // This file holds the error scrubber every activity's failure passes on its way to Temporal: the
-// message goes through privacy.Scrub (vendors echo emails, hashes and values back in their
+// message goes through redact.Scrub (vendors echo emails, hashes and values back in their
 // errors), the wrapped cause chain is dropped (it would repeat the message and carry the raw
 // texts), and the retry behaviour — type, non-retryable flag, next retry delay — is kept.
 package activities
@@ -12,7 +12,7 @@ import (
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/cdpflow/cdpflow/privacy"
+	"github.com/cdpflow/cdpflow/redact"
 )
 
 // ScrubInterceptor is the worker interceptor that scrubs activity failures.
@@ -46,7 +46,7 @@ func ScrubError(err error) error {
 	}
 	var ae *temporal.ApplicationError
 	if !errors.As(err, &ae) {
-		return temporal.NewApplicationError(privacy.Scrub(err.Error()), fmt.Sprintf("%T", err))
+		return temporal.NewApplicationError(redact.Scrub(err.Error()), fmt.Sprintf("%T", err))
 	}
 	msg := ae.Message()
 	if msg == "" {
@@ -56,9 +56,9 @@ func ScrubError(err error) error {
 	if ae.Type() == ErrTypeQuotaExhausted {
 		var w QuotaWait
 		if ae.Details(&w) == nil {
-			w.Message = privacy.Scrub(w.Message)
+			w.Message = redact.Scrub(w.Message)
 			opts.Details = []any{w}
 		}
 	}
-	return temporal.NewApplicationErrorWithOptions(privacy.Scrub(msg), ae.Type(), opts)
+	return temporal.NewApplicationErrorWithOptions(redact.Scrub(msg), ae.Type(), opts)
 }

@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/cdpflow/cdpflow/codec"
 	"github.com/cdpflow/cdpflow/config"
-	"github.com/cdpflow/cdpflow/privacy"
 )
 
 // DevKeyFile is where `starter dev` keeps its codec key.
@@ -22,7 +22,7 @@ func DevKeyFile(cfg *config.Config) string {
 
 // Codec returns the configured payload codec, or nil when encryption is not configured (and no
 // `starter dev` key exists beside the dev database).
-func Codec(cfg *config.Config) (*privacy.Codec, error) {
+func Codec(cfg *config.Config) (*codec.Codec, error) {
 	p := cfg.Privacy
 	var text string
 	switch {
@@ -54,11 +54,11 @@ func Codec(cfg *config.Config) (*privacy.Codec, error) {
 		}
 		text = string(b)
 	}
-	keys, err := privacy.ParseKeys(text)
+	keys, err := codec.ParseKeys(text)
 	if err != nil {
 		return nil, fmt.Errorf("privacy codec keys: %w", err)
 	}
-	return privacy.NewCodec(keys)
+	return codec.NewCodec(keys)
 }
 
 // devKey reads the local key file, creating it (0600, directory 0700) on first use.
@@ -70,7 +70,7 @@ func devKey(path string) (string, error) {
 	if !errors.Is(err, os.ErrNotExist) {
 		return "", fmt.Errorf("read the dev codec key %s: %w", path, err)
 	}
-	k, err := privacy.NewKey()
+	k, err := codec.NewKey()
 	if err != nil {
 		return "", err
 	}

@@ -8,19 +8,19 @@ import (
 	"strings"
 
 	"github.com/cdpflow/cdpflow/config"
-	"github.com/cdpflow/cdpflow/privacy"
+	"github.com/cdpflow/cdpflow/redact"
 )
 
 // scrubAttr passes error texts (an error value, or a string under an error-like key, which is how
-// the Temporal SDK logs failures) through privacy.Scrub: vendors echo emails back in their errors.
+// the Temporal SDK logs failures) through redact.Scrub: vendors echo emails back in their errors.
 func scrubAttr(_ []string, a slog.Attr) slog.Attr {
 	switch v := a.Value.Any().(type) {
 	case error:
-		return slog.String(a.Key, privacy.Scrub(v.Error()))
+		return slog.String(a.Key, redact.Scrub(v.Error()))
 	case string:
 		switch strings.ToLower(a.Key) {
 		case "error", "err", "reason", "failure", "cause", "msg":
-			return slog.String(a.Key, privacy.Scrub(v))
+			return slog.String(a.Key, redact.Scrub(v))
 		}
 	}
 	return a

@@ -11,8 +11,8 @@ import (
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 
+	"github.com/cdpflow/cdpflow/codec"
 	"github.com/cdpflow/cdpflow/config"
-	"github.com/cdpflow/cdpflow/privacy"
 )
 
 // ClientOptions builds client.Options from configuration. Secrets come from the environment
@@ -20,7 +20,7 @@ import (
 // go through the privacy codec when one is configured (privacy.codec_key_env, or `starter dev`).
 func ClientOptions(cfg *config.Config, logger *slog.Logger) (client.Options, error) {
 	c := cfg.Temporal
-	codec, err := Codec(cfg)
+	pc, err := Codec(cfg)
 	if err != nil {
 		return client.Options{}, err
 	}
@@ -28,8 +28,8 @@ func ClientOptions(cfg *config.Config, logger *slog.Logger) (client.Options, err
 		HostPort:         c.Address,
 		Namespace:        c.Namespace,
 		Logger:           tlog.NewStructuredLogger(logger.With("component", "temporal")),
-		DataConverter:    privacy.DataConverter(codec),
-		FailureConverter: privacy.FailureConverter(codec),
+		DataConverter:    codec.DataConverter(pc),
+		FailureConverter: codec.FailureConverter(pc),
 	}
 	if c.TLS != nil {
 		tc := &tls.Config{ServerName: c.TLS.ServerName, MinVersion: tls.VersionTLS12}

@@ -12,9 +12,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/cdpflow/cdpflow/codec"
 	"github.com/cdpflow/cdpflow/config"
 	"github.com/cdpflow/cdpflow/engine"
-	"github.com/cdpflow/cdpflow/privacy"
 )
 
 func init() {
@@ -66,11 +66,11 @@ func runCodecServer(ctx context.Context, args []string) error {
 
 // startCodecServer listens on privacy.codec_server.listen and serves the codec in the background.
 func startCodecServer(cfg *config.Config, tokens []string) (*http.Server, string, error) {
-	codec, err := engine.Codec(cfg)
+	pc, err := engine.Codec(cfg)
 	if err != nil {
 		return nil, "", err
 	}
-	if codec == nil {
+	if pc == nil {
 		return nil, "", &exitError{code: 2, err: errors.New("privacy.codec_key_env: no codec keys are configured, so nothing is encrypted and there is nothing to decode")}
 	}
 	cs := cfg.Privacy.CodecServer
@@ -78,7 +78,7 @@ func startCodecServer(cfg *config.Config, tokens []string) (*http.Server, string
 	if err != nil {
 		return nil, "", fmt.Errorf("privacy.codec_server.listen %s: %w", cs.Listen, err)
 	}
-	srv := &http.Server{Handler: privacy.CodecHandler(codec, privacy.CodecServerOptions{Tokens: tokens, Origins: cs.Origins}),
+	srv := &http.Server{Handler: codec.CodecHandler(pc, codec.CodecServerOptions{Tokens: tokens, Origins: cs.Origins}),
 		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
 	go func() { _ = srv.Serve(ln) }()
 	return srv, "http://" + ln.Addr().String(), nil

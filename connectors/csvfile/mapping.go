@@ -15,7 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/cdpflow/cdpflow/privacy"
+	"github.com/cdpflow/cdpflow/redact"
 
 	"github.com/cdpflow/cdpflow/identity"
 	"github.com/cdpflow/cdpflow/record"
@@ -164,7 +164,7 @@ func Set(c *record.Customer, path, value string) error {
 	case "deleted":
 		b, ok := parseBool(value)
 		if !ok {
-			return fmt.Errorf("deleted: %s is not true/false, yes/no or 1/0", privacy.Describe(value))
+			return fmt.Errorf("deleted: %s is not true/false, yes/no or 1/0", redact.Describe(value))
 		}
 		c.Deleted = b
 	case "consent.email", "consent.sms":
@@ -205,7 +205,7 @@ func parseTime(s string) (time.Time, error) {
 			return time.UnixMilli(n).UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%s is not a time (want RFC 3339, YYYY-MM-DD[ HH:MM[:SS]] or Unix seconds/milliseconds)", privacy.Describe(s))
+	return time.Time{}, fmt.Errorf("%s is not a time (want RFC 3339, YYYY-MM-DD[ HH:MM[:SS]] or Unix seconds/milliseconds)", redact.Describe(s))
 }
 
 func parseBool(s string) (value, ok bool) {
@@ -238,5 +238,5 @@ func parseConsent(s string) (record.ConsentState, error) {
 		}
 		return record.ConsentNotSubscribed, nil
 	}
-	return "", fmt.Errorf("%s is no consent state (subscribed, not_subscribed, unsubscribed, pending, redacted, unknown) or yes/no", privacy.Describe(s))
+	return "", fmt.Errorf("%s is no consent state (subscribed, not_subscribed, unsubscribed, pending, redacted, unknown) or yes/no", redact.Describe(s))
 }

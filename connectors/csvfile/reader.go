@@ -13,7 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/cdpflow/cdpflow/privacy"
+	"github.com/cdpflow/cdpflow/redact"
 )
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -123,7 +123,7 @@ func (h header) column(name, file string) (int, error) {
 		}
 	}
 	if idx < 0 {
-		if privacy.Scrub(strings.Join(h.columns, ",")) != strings.Join(h.columns, ",") {
+		if redact.Scrub(strings.Join(h.columns, ",")) != strings.Join(h.columns, ",") {
 			// The first line looks like data (an email, a number): never repeat it.
 			return 0, fmt.Errorf("%s: mapped column %q is not in the header, and the first line does not look like a header (it holds values); add a header row naming the columns", file, want)
 		}

@@ -1,9 +1,9 @@
-// This file holds Scrub: the last line of defence that strips what may identify a person from an
+// Package redact holds Scrub: the last line of defence that strips what may identify a person from an
 // error text before it reaches a log, a Temporal failure or a run summary. Sources say less in
 // the first place (CSV and rule errors name a position and a kind, vendor errors keep their code);
 // Scrub catches what vendors echo back: email addresses, phone numbers and dates, identifier
 // hashes (a Mailchimp subscriber hash in a path, a SHA-256 in a Meta answer) and quoted values.
-package privacy
+package redact
 
 import (
 	"regexp"

@@ -1,7 +1,7 @@
 // This file holds the codec server: the HTTP endpoint (POST /encode, /decode) Temporal UI and the
 // temporal CLI call to show encrypted payloads to an authorized operator. Every call needs a
 // bearer token; browsers are answered only from the allowed UI origins (CORS).
-package privacy
+package codec
 
 import (
 	"crypto/subtle"

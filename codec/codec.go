@@ -1,7 +1,7 @@
-// This file holds the payload codec: AES-256-GCM encryption of every Temporal payload (inputs,
+// Package codec holds the payload codec: AES-256-GCM encryption of every Temporal payload (inputs,
 // results, heartbeats, summaries, failure messages) so workflow history holds no readable customer
 // data. Keys rotate: the first key encrypts, every key decrypts; each payload names its key id.
-package privacy
+package codec
 
 import (
 	"crypto/aes"
@@ -43,23 +43,23 @@ type Codec struct {
 // NewCodec builds a codec over keys, newest first.
 func NewCodec(keys []Key) (*Codec, error) {
 	if len(keys) == 0 {
-		return nil, errors.New("privacy: the codec needs at least one key")
+		return nil, errors.New("codec: the codec needs at least one key")
 	}
 	c := &Codec{keys: keys, aeads: map[string]cipher.AEAD{}}
 	for i, k := range keys {
 		if len(k.Raw) != 32 {
-			return nil, fmt.Errorf("privacy: codec key %d (%s) is %d bytes; AES-256 needs 32 (make one with `openssl rand -base64 32`)", i+1, k.ID, len(k.Raw))
+			return nil, fmt.Errorf("codec: codec key %d (%s) is %d bytes; AES-256 needs 32 (make one with `openssl rand -base64 32`)", i+1, k.ID, len(k.Raw))
 		}
 		if _, dup := c.aeads[k.ID]; dup {
-			return nil, fmt.Errorf("privacy: codec key id %q appears twice", k.ID)
+			return nil, fmt.Errorf("codec: codec key id %q appears twice", k.ID)
 		}
 		block, err := aes.NewCipher(k.Raw)
 		if err != nil {
-			return nil, fmt.Errorf("privacy: codec key %s: %w", k.ID, err)
+			return nil, fmt.Errorf("codec: codec key %s: %w", k.ID, err)
 		}
 		aead, err := cipher.NewGCM(block)
 		if err != nil {
-			return nil, fmt.Errorf("privacy: codec key %s: %w", k.ID, err)
+			return nil, fmt.Errorf("codec: codec key %s: %w", k.ID, err)
 		}
 		c.aeads[k.ID] = aead
 	}
@@ -82,7 +82,7 @@ func ParseKeys(s string) ([]Key, error) {
 		}
 		raw, err := decodeKey(strings.TrimSpace(material))
 		if err != nil {
-			return nil, fmt.Errorf("privacy: codec key %d: %w", i+1, err)
+			return nil, fmt.Errorf("codec: codec key %d: %w", i+1, err)
 		}
 		if id == "" {
 			sum := sha256.Sum256(raw)
@@ -91,7 +91,7 @@ func ParseKeys(s string) ([]Key, error) {
 		keys = append(keys, Key{ID: strings.TrimSpace(id), Raw: raw})
 	}
 	if len(keys) == 0 {
-		return nil, errors.New("privacy: no codec key given")
+		return nil, errors.New("codec: no codec key given")
 	}
 	return keys, nil
 }
@@ -117,7 +117,7 @@ func decodeKey(s string) ([]byte, error) {
 func NewKey() (Key, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return Key{}, fmt.Errorf("privacy: make codec key: %w", err)
+		return Key{}, fmt.Errorf("codec: make codec key: %w", err)
 	}
 	sum := sha256.Sum256(raw)
 	return Key{ID: "k" + hex.EncodeToString(sum[:4]), Raw: raw}, nil
@@ -134,11 +134,11 @@ func (c *Codec) Encode(in []*commonpb.Payload) ([]*commonpb.Payload, error) {
 	for i, p := range in {
 		plain, err := proto.Marshal(p)
 		if err != nil {
-			return nil, fmt.Errorf("privacy: encode payload: %w", err)
+			return nil, fmt.Errorf("codec: encode payload: %w", err)
 		}
 		nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
 		if _, err := rand.Read(nonce); err != nil {
-			return nil, fmt.Errorf("privacy: nonce: %w", err)
+			return nil, fmt.Errorf("codec: nonce: %w", err)
 		}
 		out[i] = &commonpb.Payload{
 			Metadata: map[string][]byte{MetaEncoding: []byte(EncodingEncrypted), MetaKeyID: []byte(k.ID)},
@@ -160,19 +160,19 @@ func (c *Codec) Decode(in []*commonpb.Payload) ([]*commonpb.Payload, error) {
 		id := string(p.GetMetadata()[MetaKeyID])
 		aead, ok := c.aeads[id]
 		if !ok {
-			return nil, fmt.Errorf("privacy: payload encrypted with key %q, which is not among the configured codec keys (keep old keys after the newest to decrypt old histories)", id)
+			return nil, fmt.Errorf("codec: payload encrypted with key %q, which is not among the configured codec keys (keep old keys after the newest to decrypt old histories)", id)
 		}
 		ns := aead.NonceSize()
 		if len(p.Data) < ns {
-			return nil, errors.New("privacy: encrypted payload is truncated")
+			return nil, errors.New("codec: encrypted payload is truncated")
 		}
 		plain, err := aead.Open(nil, p.Data[:ns], p.Data[ns:], []byte(id))
 		if err != nil {
-			return nil, fmt.Errorf("privacy: decrypt payload with key %q: %w", id, err)
+			return nil, fmt.Errorf("codec: decrypt payload with key %q: %w", id, err)
 		}
 		var dec commonpb.Payload
 		if err := proto.Unmarshal(plain, &dec); err != nil {
-			return nil, fmt.Errorf("privacy: decode decrypted payload: %w", err)
+			return nil, fmt.Errorf("codec: decode decrypted payload: %w", err)
 		}
 		out[i] = &dec
 	}
