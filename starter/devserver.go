@@ -123,6 +123,10 @@ func startDevServer(ctx context.Context, bin string, t config.Temporal, codecEnd
 		d.stop()
 		return nil, err
 	}
+	// The dev server creates its database 0644: its history is the operator's alone.
+	for _, p := range []string{t.DevDB, t.DevDB + "-wal", t.DevDB + "-shm"} {
+		_ = os.Chmod(p, 0o600)
+	}
 	return d, nil
 }
 
