@@ -84,7 +84,7 @@ func (a *Activities) Extract(ctx context.Context, in ExtractInput) (*ExtractResu
 	}
 	kinds := src.Kinds()
 	earlier := cp // counters of earlier attempts
-	seen := newCursorSet()
+	seen := cursorSet{}
 	for cp.KindIndex < len(kinds) {
 		kind := kinds[cp.KindIndex]
 		page, err := src.FetchPage(ctx, connectors.PageRequest{Kind: kind, Cursor: cp.Cursor, Since: cp.Since[kind]})
@@ -200,8 +200,6 @@ func (a *Activities) reject(ctx context.Context, run, source string, rows []conn
 
 // cursorSet remembers the page cursors one sync was given, by hash, to catch pagination loops.
 type cursorSet map[uint64]bool
-
-func newCursorSet() cursorSet { return cursorSet{} }
 
 func (s cursorSet) repeat(kind record.Kind, cursor string) bool {
 	h := fnv.New64a()

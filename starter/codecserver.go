@@ -64,6 +64,14 @@ func runCodecServer(ctx context.Context, args []string) error {
 	return srv.Shutdown(shutdown)
 }
 
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // startCodecServer listens on privacy.codec_server.listen and serves the codec in the background.
 func startCodecServer(cfg *config.Config, tokens []string) (*http.Server, string, error) {
 	pc, err := engine.Codec(cfg)
@@ -74,6 +82,9 @@ func startCodecServer(cfg *config.Config, tokens []string) (*http.Server, string
 		return nil, "", &exitError{code: 2, err: errors.New("privacy.codec_key_env: no codec keys are configured, so nothing is encrypted and there is nothing to decode")}
 	}
 	cs := cfg.Privacy.CodecServer
+	if host, _, _ := net.SplitHostPort(cs.Listen); len(tokens) == 0 && !loopback(host) {
+		return nil, "", &exitError{code: 2, err: fmt.Errorf("privacy.codec_server.listen %s: without a token (privacy.codec_server.token_env) the codec server listens only on a loopback address", cs.Listen)}
+	}
 	ln, err := net.Listen("tcp", cs.Listen)
 	if err != nil {
 		return nil, "", fmt.Errorf("privacy.codec_server.listen %s: %w", cs.Listen, err)

@@ -114,12 +114,8 @@ func TestClient_Do(t *testing.T) {
 		assert.NotContains(t, err.Error(), "SECRET123")
 	})
 	t.Run("a JSON body that stays truncated fails for good after a few tries", func(t *testing.T) {
-		srv, n := scripted(t, []int{200}, nil, `{"results":[{"id":`)
-		c := newClient(t, srv.URL, Options{})
-		var out map[string]any
-		_, err := c.JSON(context.Background(), Request{Method: "GET", Path: "/x"}, &out)
-		he, ok := AsError(err)
-		require.True(t, ok)
+		he, err, n := malformed(t, `{"results":[{"id":`, "GET")
+		require.NotNil(t, he, "want *Error, got %v", err)
 		assert.False(t, he.Retryable())
 		assert.Equal(t, "malformed_response", he.Code)
 		assert.EqualValues(t, malformedTries, n.Load())
@@ -129,12 +125,8 @@ func TestClient_Do(t *testing.T) {
 			"<!DOCTYPE html><html><body>Sign in</body></html>":      "HTML page",
 			strings.Repeat("[", 20000) + strings.Repeat("]", 20000): "nested too deeply",
 		} {
-			srv, n := scripted(t, []int{200}, nil, body)
-			c := newClient(t, srv.URL, Options{})
-			var out map[string]any
-			_, err := c.JSON(context.Background(), Request{Method: "GET", Path: "/x"}, &out)
-			he, ok := AsError(err)
-			require.True(t, ok)
+			he, err, n := malformed(t, body, "GET")
+			require.NotNil(t, he, "want *Error, got %v", err)
 			assert.False(t, he.Retryable())
 			assert.Contains(t, err.Error(), hint)
 			assert.Contains(t, err.Error(), "check base_url")
@@ -142,15 +134,23 @@ func TestClient_Do(t *testing.T) {
 		}
 	})
 	t.Run("a write's malformed answer is left to the caller (it may have been applied)", func(t *testing.T) {
-		srv, n := scripted(t, []int{200}, nil, `{"ok":`)
-		c := newClient(t, srv.URL, Options{})
-		var out map[string]any
-		_, err := c.JSON(context.Background(), Request{Method: "POST", Path: "/send"}, &out)
-		he, ok := AsError(err)
-		require.True(t, ok)
+		he, err, n := malformed(t, `{"ok":`, "POST")
+		require.NotNil(t, he, "want *Error, got %v", err)
 		assert.True(t, he.Retryable())
 		assert.EqualValues(t, 1, n.Load())
 	})
+}
+
+// malformed sends one JSON call of method to a server that always answers 200 with body; it
+// returns the *Error (nil if none), the error and how many requests reached the server.
+func malformed(t *testing.T, body, method string) (*Error, error, *atomic.Int64) {
+	t.Helper()
+	srv, n := scripted(t, []int{200}, nil, body)
+	c := newClient(t, srv.URL, Options{})
+	var out map[string]any
+	_, err := c.JSON(context.Background(), Request{Method: method, Path: "/x"}, &out)
+	he, _ := AsError(err)
+	return he, err, n
 }
 
 func TestClient_RateLimit(t *testing.T) {

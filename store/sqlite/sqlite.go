@@ -57,13 +57,20 @@ func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 				return nil, fmt.Errorf("open sqlite %s: create directory: %w", dsn, err)
 			}
 		}
-		// Created 0600 before SQLite opens it: its WAL and shared-memory files take the
-		// database file's mode.
+		// Created (or tightened to) 0600 before SQLite opens it: new WAL and shared-memory
+		// files take the database file's mode; ones an older version left are tightened too.
 		f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o600)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 		}
+		err = f.Chmod(0o600)
 		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+		}
+		for _, side := range []string{p + "-wal", p + "-shm"} {
+			_ = os.Chmod(side, 0o600) // absent until SQLite makes them
+		}
 	}
 	// Two processes opening a new file at once race to switch it to WAL and migrate it; SQLite
 	// can answer that race with SQLITE_BUSY without waiting on the busy handler. Retry the open,
@@ -142,7 +149,6 @@ func isMemory(dsn string) bool {
 	return q.Get("mode") == "memory" || q.Get("vfs") == "memdb"
 }
 
-// filePath returns the file system path of a file database DSN ("" if there is none).
 // Path is the file a DSN names ("" for in-memory databases and URIs without a path).
 func Path(dsn string) string {
 	if isMemory(dsn) {
@@ -151,6 +157,7 @@ func Path(dsn string) string {
 	return filePath(dsn)
 }
 
+// filePath returns the file system path of a file database DSN ("" if there is none).
 func filePath(dsn string) string {
 	p, _, _ := strings.Cut(dsn, "?")
 	if rest, ok := strings.CutPrefix(p, "file:"); ok {
