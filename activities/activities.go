@@ -7,7 +7,6 @@
 package activities
 
 import (
-	"context"
 	"log/slog"
 	"time"
 
@@ -45,23 +44,4 @@ func (a *Activities) logger() *slog.Logger {
 		return a.Log
 	}
 	return slog.Default()
-}
-
-// heartbeatEvery runs beat every d until ctx ends or stop is called: long CPU-bound steps (identity
-// resolution) keep the activity's heartbeat alive while they work.
-func heartbeatEvery(ctx context.Context, d time.Duration, beat func()) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	go func() {
-		t := time.NewTicker(d)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				beat()
-			}
-		}
-	}()
-	return cancel
 }

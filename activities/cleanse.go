@@ -36,6 +36,8 @@ func (a *Activities) Cleanse(ctx context.Context, in CleanseInput) (*CleanseResu
 	if err != nil {
 		return nil, configError("cleanse: %v", err)
 	}
+	hb := startHeartbeat(ctx, "cleansing")
+	defer hb.Stop()
 	res := &CleanseResult{Reasons: map[string]int{}, Flags: map[string]int{}, BySource: map[string]summary.Quality{},
 		Orders: &summary.OrderCounts{}}
 	for _, src := range in.Sources {
@@ -55,7 +57,7 @@ func (a *Activities) Cleanse(ctx context.Context, in CleanseInput) (*CleanseResu
 		res.Deleted += q.Deleted
 		addCounts(res.Reasons, q.Reasons)
 		addCounts(res.Flags, q.Flags)
-		activity.RecordHeartbeat(ctx, src)
+		hb.Beat(src)
 	}
 	return res, nil
 }

@@ -84,13 +84,15 @@ func (a *Activities) Extract(ctx context.Context, in ExtractInput) (*ExtractResu
 	}
 	kinds := src.Kinds()
 	earlier := cp // counters of earlier attempts
+	hb := startHeartbeat(ctx, cp)
+	defer hb.Stop()
 	seen := cursorSet{}
 	for cp.KindIndex < len(kinds) {
 		kind := kinds[cp.KindIndex]
 		page, err := src.FetchPage(ctx, connectors.PageRequest{Kind: kind, Cursor: cp.Cursor, Since: cp.Since[kind]})
 		if err != nil {
 			cp.addStats(earlier, src)
-			activity.RecordHeartbeat(ctx, cp) // sent with the failure: the next attempt keeps the counts
+			hb.Beat(cp) // sent with the failure: the next attempt keeps the counts
 			return nil, a.extractError(in.Source, kind, cp, err)
 		}
 		if err := a.stage(ctx, in.Run, page); err != nil {
@@ -117,7 +119,7 @@ func (a *Activities) Extract(ctx context.Context, in ExtractInput) (*ExtractResu
 			cp.Cursor = page.Next
 		}
 		cp.addStats(earlier, src)
-		activity.RecordHeartbeat(ctx, cp)
+		hb.Beat(cp)
 	}
 	cp.addStats(earlier, src)
 	return a.extractResult(ctx, in, src, cp, resumed)

@@ -1,6 +1,8 @@
 // This file holds the Preflight activity: before a run extracts anything, every connector it will
 // use is checked cheaply (authenticate, verify the configured ids and scopes, API version support),
-// so a revoked credential or a missing list fails the run at once with the vendor's words.
+// so a revoked credential or a missing list fails the run at once with the vendor's words. A
+// connector that still does not answer on the policy's last attempt is reported unreachable
+// instead: the run skips it (reported failed) and goes on with the others.
 package activities
 
 import (
@@ -8,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/cdpflow/cdpflow/connectors"
@@ -23,6 +26,8 @@ type PreflightInput struct {
 type PreflightResult struct {
 	// Warnings by connector name.
 	Warnings map[string][]string
+	// Unreachable are connectors that did not answer on any attempt, with the last error by name.
+	Unreachable map[string]string `json:",omitempty"`
 }
 
 // Preflight checks every named source and destination (not deep: no data is read or written). A
@@ -42,6 +47,7 @@ func (a *Activities) Preflight(ctx context.Context, in PreflightInput) (*Preflig
 		all = append(all, target{"destination", d, func(n string) (any, error) { return a.Connectors.Destination(n) }})
 	}
 	var permanent, retryable []string
+	unreachable := map[string]string{}
 	for _, t := range all {
 		c, err := t.build(t.name)
 		if err != nil {
@@ -61,6 +67,7 @@ func (a *Activities) Preflight(ctx context.Context, in PreflightInput) (*Preflig
 			msg := fmt.Sprintf("%s %s: %s: %s", t.role, t.name, st.Name, st.Detail)
 			if ce, ok := connectors.AsError(st.Err); ok && ce.Retryable() {
 				retryable = append(retryable, msg)
+				unreachable[t.name] = msg
 			} else {
 				permanent = append(permanent, msg)
 			}
@@ -69,8 +76,23 @@ func (a *Activities) Preflight(ctx context.Context, in PreflightInput) (*Preflig
 	switch {
 	case len(permanent) > 0:
 		return nil, temporal.NewNonRetryableApplicationError("preflight: "+strings.Join(append(permanent, retryable...), "; "), ErrTypeVendorRejected, nil)
-	case len(retryable) > 0:
+	case len(retryable) > 0 && !lastAttempt(ctx):
 		return nil, temporal.NewApplicationError("preflight: "+strings.Join(retryable, "; "), ErrTypeVendorDown)
+	case len(retryable) > 0:
+		res.Unreachable = unreachable
+		for name, msg := range unreachable {
+			a.logger().Warn("connector unreachable; the run goes on without it", "connector", name, "error", msg)
+		}
 	}
 	return res, nil
+}
+
+// lastAttempt reports whether this is the retry policy's last attempt (false when the policy is
+// unknown or unbounded).
+func lastAttempt(ctx context.Context) bool {
+	if !activity.IsActivity(ctx) {
+		return false
+	}
+	info := activity.GetInfo(ctx)
+	return info.RetryPolicy != nil && info.RetryPolicy.MaximumAttempts > 0 && info.Attempt >= info.RetryPolicy.MaximumAttempts
 }

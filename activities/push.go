@@ -7,8 +7,6 @@ import (
 	"context"
 	"fmt"
 
-	"go.temporal.io/sdk/activity"
-
 	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/consent"
 	"github.com/cdpflow/cdpflow/delivery"
@@ -63,9 +61,11 @@ func (a *Activities) Push(ctx context.Context, in PushInput) (*PushResult, error
 	if serr != nil {
 		a.logger().Warn("settling earlier sends failed; they stay blocked", "destination", in.Destination, "error", serr)
 	}
+	hb := startHeartbeat(ctx, "push "+in.Destination)
+	defer hb.Stop()
 	res, err := delivery.Sync(ctx, a.Store, delivery.Request{Destination: in.Destination, Run: in.Run, Connector: dest,
 		Audience: aud, AddOnly: in.AddOnly, BatchSize: dcfg.BatchSize, Now: a.now,
-		Progress: func(key string) { activity.RecordHeartbeat(ctx, key) }})
+		Progress: func(key string) { hb.Beat(key) }})
 	res.Settled = settled.Delivered + settled.Rejected
 	st := connectors.StatsOf(dest)
 	res.Requests, res.Retries, res.Throttled = int(st.Requests), int(st.Retries), int(st.Throttled)

@@ -4,9 +4,6 @@ package activities
 
 import (
 	"context"
-	"time"
-
-	"go.temporal.io/sdk/activity"
 
 	"github.com/cdpflow/cdpflow/profiles"
 	"github.com/cdpflow/cdpflow/summary"
@@ -25,8 +22,8 @@ type ResolveResult = summary.Identity
 // unchanged since the last run keep their profiles and only the run's new or changed records are
 // compared, through the same blocking, against everything.
 func (a *Activities) Resolve(ctx context.Context, in ResolveInput) (*ResolveResult, error) {
-	stop := heartbeatEvery(ctx, 20*time.Second, func() { activity.RecordHeartbeat(ctx, "resolving") })
-	defer stop()
+	hb := startHeartbeat(ctx, "resolving")
+	defer hb.Stop()
 	res, err := profiles.Resolve(ctx, a.Store, a.Config.Identity, profiles.Request{Run: in.Run, Full: in.Full, Now: a.now})
 	if err != nil {
 		return nil, err

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"go.temporal.io/sdk/activity"
-
 	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/segments"
@@ -44,9 +42,9 @@ func (a *Activities) Segment(ctx context.Context, in SegmentInput) (*SegmentResu
 	if err != nil {
 		return nil, err
 	}
-	stop := heartbeatEvery(ctx, 20*time.Second, func() { activity.RecordHeartbeat(ctx, "evaluating") })
+	hb := startHeartbeat(ctx, "evaluating")
+	defer hb.Stop()
 	res, err := eng.EvaluateMembers(profiles, in.AsOf)
-	stop()
 	if err != nil {
 		return nil, fmt.Errorf("evaluate segments: %w", err)
 	}
@@ -62,7 +60,7 @@ func (a *Activities) Segment(ctx context.Context, in SegmentInput) (*SegmentResu
 			return nil, fmt.Errorf("store segment %s: %w", n, err)
 		}
 		out.Segments[n] = summary.Segment{Members: ch.Members, Added: len(ch.Added), Removed: len(ch.Removed)}
-		activity.RecordHeartbeat(ctx, n)
+		hb.Beat(n)
 	}
 	return out, nil
 }

@@ -113,9 +113,9 @@ type Handler interface {
 }
 
 // Settler is implemented by destinations whose outcome of a send can be learned after the call:
-// queued sends, and sends whose answer was lost (in doubt). Settle returns one outcome per row it
-// could settle (delivered or rejected, with the vendor's reason); rows it cannot settle yet are
-// left out.
+// queued sends, and sends whose answer was lost (in doubt). Settle returns one outcome per row the
+// vendor knows: delivered or rejected (with the vendor's reason) once final, queued while the
+// vendor still holds it; rows it has no trace of are left out.
 type Settler interface {
 	Settle(ctx context.Context, rows []Unsettled) ([]Outcome, error)
 }

@@ -82,13 +82,16 @@ func Batches(es []Entry, size int) [][]Entry {
 type Resumption struct {
 	Send    []Entry  // to send now
 	Done    []string // already delivered or rejected: nothing to do
-	InDoubt []string // a non-idempotent send that may have happened: never resend
+	InDoubt []string // a non-idempotent send already in doubt: never resend
+	Sent    []Entry  // a non-idempotent call that left with no recorded answer: verify, never resend
 }
 
 // Resume decides, for a batch whose ledger rows may already exist, what to send. Delivered and
-// rejected rows are final. A pending row means an earlier attempt may have sent it: an idempotent
-// destination gets it again; a non-idempotent one (transactional email) must not, so it is in doubt.
-// A failed row was refused by the vendor and is safe to resend.
+// rejected rows are final. A pending row was reserved but its call never left (a non-idempotent
+// destination marks rows sending first), or the destination is idempotent: it is sent. A sending
+// row's call went out and its answer was lost: an idempotent destination gets it again; a
+// non-idempotent one (transactional email) must not, so it is verified at the vendor (Verify) or
+// in doubt. A failed row was refused by the vendor and is safe to resend.
 func Resume(batch []Entry, existing []store.Delivery, idempotent bool) Resumption {
 	prev := make(map[string]store.Delivery, len(existing))
 	for _, d := range existing {
@@ -105,10 +108,10 @@ func Resume(batch []Entry, existing []store.Delivery, idempotent bool) Resumptio
 			r.Done = append(r.Done, id)
 		case d.Status == store.DeliveryInDoubt:
 			r.InDoubt = append(r.InDoubt, id)
-		case idempotent: // pending
+		case d.Status == store.DeliveryPending, idempotent:
 			r.Send = append(r.Send, e)
-		default:
-			r.InDoubt = append(r.InDoubt, id)
+		default: // sending, non-idempotent
+			r.Sent = append(r.Sent, e)
 		}
 	}
 	return r

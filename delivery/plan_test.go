@@ -106,17 +106,21 @@ func TestResume(t *testing.T) {
 		{ProfileID: "b", Status: store.DeliveryPending},
 		{ProfileID: "c", Status: store.DeliveryFailed},
 		{ProfileID: "d", Status: store.DeliveryRejected},
+		{ProfileID: "f", Status: store.DeliverySending},
+		{ProfileID: "g", Status: store.DeliveryInDoubt},
 	}
-	batch := []Entry{member("a", ""), member("b", ""), member("c", ""), member("d", ""), member("e", "")}
-	t.Run("idempotent destinations resend pending and failed rows", func(t *testing.T) {
+	batch := []Entry{member("a", ""), member("b", ""), member("c", ""), member("d", ""), member("e", ""), member("f", ""), member("g", "")}
+	t.Run("idempotent destinations resend pending, sending and failed rows", func(t *testing.T) {
 		r := Resume(batch, existing, true)
-		assert.Equal(t, []string{"b", "c", "e"}, ids(r.Send))
+		assert.Equal(t, []string{"b", "c", "e", "f"}, ids(r.Send))
 		assert.Equal(t, []string{"a", "d"}, r.Done)
-		assert.Empty(t, r.InDoubt)
+		assert.Equal(t, []string{"g"}, r.InDoubt)
+		assert.Empty(t, r.Sent)
 	})
-	t.Run("non-idempotent destinations never resend a pending row", func(t *testing.T) {
+	t.Run("non-idempotent destinations send a row whose call never left, never one that went out", func(t *testing.T) {
 		r := Resume(batch, existing, false)
-		assert.Equal(t, []string{"c", "e"}, ids(r.Send))
-		assert.Equal(t, []string{"b"}, r.InDoubt)
+		assert.Equal(t, []string{"b", "c", "e"}, ids(r.Send), "b was reserved but its call never left")
+		assert.Equal(t, []string{"f"}, ids(r.Sent), "f went out: verified at the vendor, not resent")
+		assert.Equal(t, []string{"g"}, r.InDoubt)
 	})
 }

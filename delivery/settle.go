@@ -43,7 +43,7 @@ func Settle(ctx context.Context, st SettleStore, dest connectors.Destination, de
 		return res, nil
 	}
 	var rows []store.Delivery
-	err := st.ScanDeliveries(ctx, store.DeliveryFilter{Destination: destination, Statuses: []store.DeliveryStatus{store.DeliveryQueued, store.DeliveryInDoubt}},
+	err := st.ScanDeliveries(ctx, store.DeliveryFilter{Destination: destination, Statuses: []store.DeliveryStatus{store.DeliveryQueued, store.DeliveryInDoubt, store.DeliverySending}},
 		func(d store.Delivery) error {
 			if d.Op != store.OpRemove {
 				rows = append(rows, d)
@@ -100,6 +100,11 @@ func settleChunkOf(ctx context.Context, st SettleStore, s connectors.Settler, ro
 			r.Status = store.DeliveryRejected
 			res.Rejected++
 			res.Reasons[o.Reason]++
+		case connectors.StatusQueued:
+			if r.Status == store.DeliveryQueued {
+				continue // still on its way: nothing new
+			}
+			r.Status = store.DeliveryQueued // the vendor has it: no longer in doubt, settled later
 		default:
 			continue
 		}

@@ -109,13 +109,13 @@ func Blocked(ctx context.Context, l store.Ledger, dest connectors.Destination, d
 	}
 	out := map[string]store.DeliveryStatus{}
 	err := l.ScanDeliveries(ctx, store.DeliveryFilter{Destination: destination,
-		Statuses: []store.DeliveryStatus{store.DeliveryInDoubt, store.DeliveryQueued, store.DeliveryRejected}},
+		Statuses: []store.DeliveryStatus{store.DeliveryInDoubt, store.DeliveryQueued, store.DeliveryRejected, store.DeliverySending}},
 		func(d store.Delivery) error {
 			if d.Run == run {
 				return nil
 			}
 			switch {
-			case (d.Status == store.DeliveryInDoubt || d.Status == store.DeliveryQueued) && !idempotent:
+			case (d.Status == store.DeliveryInDoubt || d.Status == store.DeliveryQueued || d.Status == store.DeliverySending) && !idempotent:
 				out[d.ProfileID] = d.Status
 			case d.Status == store.DeliveryRejected && d.Op != store.OpRemove && d.Fingerprint != "" && d.Fingerprint == fp[d.ProfileID]:
 				out[d.ProfileID] = store.DeliveryRejected
@@ -184,9 +184,9 @@ func (x *syncer) apply(ctx context.Context, op store.DeliveryOp, b connectors.Ba
 	}
 	r := Resume(entries, existing, x.dest.Idempotent())
 	x.res.AlreadyDelivered += len(r.Done)
-	if len(r.InDoubt) > 0 {
-		if err := x.l.RecordDeliveries(ctx, mark(rows, r.InDoubt, store.DeliveryInDoubt, "an interrupted attempt may have sent it; not resent", x.req.now())); err != nil {
-			return fmt.Errorf("record in-doubt rows: %w", err)
+	if len(r.Sent) > 0 {
+		if err := x.verify(ctx, r.Sent, existing); err != nil {
+			return err
 		}
 	}
 	if len(r.Send) == 0 {
@@ -202,18 +202,89 @@ func (x *syncer) apply(ctx context.Context, op store.DeliveryOp, b connectors.Ba
 		// The vendor has nothing to undo (a sent email): end the membership in the ledger only.
 		return x.l.RecordDeliveries(ctx, mark(rows, send, store.DeliveryDelivered, "destination cannot remove; membership ended locally", x.req.now()))
 	}
-	outcomes, err := x.dest.Apply(ctx, b)
+	callCtx, marked := ctx, false
+	if !x.dest.Idempotent() {
+		// The rows say "sending" only once the request is about to leave (after rate-limit waits
+		// and request building): a crash before that leaves them pending, and the retry sends them.
+		callCtx = connectors.WithSending(ctx, func() error {
+			if marked {
+				return nil
+			}
+			if err := x.l.RecordDeliveries(ctx, mark(rows, send, store.DeliverySending, "", x.req.now())); err != nil {
+				return fmt.Errorf("mark %s sending: %w", b.Key, err)
+			}
+			marked = true
+			return nil
+		})
+	}
+	outcomes, err := x.dest.Apply(callCtx, b)
 	if err != nil {
-		return x.failed(ctx, rows, send, err)
+		return x.failed(ctx, rows, send, err, marked)
 	}
 	return x.record(ctx, rows, outcomes)
 }
 
+// verify looks up, at the vendor, a non-idempotent batch whose call left in an earlier attempt
+// of this run with no recorded answer (the worker died waiting): a send the vendor lists is
+// recorded with its outcome; one it does not list yet is in doubt, never resent, and looked up
+// again by every later push (Settle). The rows keep the key and time of the call that went out.
+func (x *syncer) verify(ctx context.Context, sent []Entry, existing []store.Delivery) error {
+	prev := make(map[string]store.Delivery, len(existing))
+	for _, d := range existing {
+		prev[d.ProfileID] = d
+	}
+	found := map[string]connectors.Outcome{}
+	reason := "the call went out but its answer was lost; the vendor does not list it yet: not resent, settled by a later push"
+	if s, ok := x.dest.(connectors.Settler); ok {
+		in := make([]connectors.Unsettled, len(sent))
+		for i, e := range sent {
+			d := prev[e.Member.ProfileID]
+			in[i] = connectors.Unsettled{ProfileID: d.ProfileID, ProviderID: d.ProviderID, BatchKey: d.BatchKey, Since: d.UpdatedAt, Email: e.Member.Email}
+		}
+		outs, err := s.Settle(ctx, in)
+		if err != nil {
+			reason = "the call went out but its answer was lost; looking it up failed (" + err.Error() + "): not resent, settled by a later push"
+		}
+		for _, o := range outs {
+			found[o.ProfileID] = o
+		}
+	}
+	now := x.req.now()
+	upd := make([]store.Delivery, 0, len(sent))
+	for _, e := range sent {
+		d := prev[e.Member.ProfileID]
+		d.UpdatedAt = now
+		o, ok := found[d.ProfileID]
+		switch {
+		case ok && o.Status == connectors.StatusDelivered:
+			d.Status, d.Reason = store.DeliveryDelivered, "verified at the vendor: sent by an interrupted attempt"
+			x.res.AlreadyDelivered++
+		case ok && o.Status == connectors.StatusRejected:
+			d.Status, d.Reason = store.DeliveryRejected, o.Reason
+		case ok && o.Status == connectors.StatusQueued:
+			d.Status, d.Reason = store.DeliveryQueued, "verified at the vendor: accepted, outcome pending"
+		default:
+			d.Status, d.Reason = store.DeliveryInDoubt, reason
+		}
+		if ok && o.ProviderID != "" {
+			d.ProviderID = o.ProviderID
+		}
+		upd = append(upd, d)
+	}
+	if err := x.l.RecordDeliveries(ctx, upd); err != nil {
+		return fmt.Errorf("record verified rows: %w", err)
+	}
+	return nil
+}
+
 // failed records a failed call. For a non-idempotent destination a call that got no answer may
-// have been delivered: those rows become in doubt and are never resent automatically.
-func (x *syncer) failed(ctx context.Context, rows []store.Delivery, sent []string, err error) error {
+// have been delivered: those rows become in doubt and are never resent automatically, unless the
+// request certainly never left (refused before sending, or cancelled before it was marked sending).
+func (x *syncer) failed(ctx context.Context, rows []store.Delivery, sent []string, err error, marked bool) error {
 	status := store.DeliveryFailed
-	if !x.dest.Idempotent() && mayHaveTakenEffect(err) {
+	neverLeft := errors.Is(err, connectors.ErrNotSent) ||
+		(!marked && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)))
+	if !x.dest.Idempotent() && mayHaveTakenEffect(err) && !neverLeft {
 		status = store.DeliveryInDoubt
 	}
 	if rerr := x.l.RecordDeliveries(ctx, mark(rows, sent, status, err.Error(), x.req.now())); rerr != nil {
@@ -304,7 +375,7 @@ func (x *syncer) tally(ctx context.Context, plan Changes) error {
 			r.Rejected++
 		case store.DeliveryFailed:
 			r.Failed++
-		case store.DeliveryInDoubt, store.DeliveryPending:
+		case store.DeliveryInDoubt, store.DeliveryPending, store.DeliverySending:
 			r.InDoubt++
 		case store.DeliveryQueued:
 			r.Queued++
@@ -314,7 +385,7 @@ func (x *syncer) tally(ctx context.Context, plan Changes) error {
 	if err != nil {
 		return fmt.Errorf("count the run's deliveries: %w", err)
 	}
-	r.InDoubt += plan.Excluded[store.DeliveryInDoubt]
+	r.InDoubt += plan.Excluded[store.DeliveryInDoubt] + plan.Excluded[store.DeliverySending]
 	r.Queued += plan.Excluded[store.DeliveryQueued]
 	r.Rejected += plan.Excluded[store.DeliveryRejected]
 	return nil

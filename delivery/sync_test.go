@@ -5,7 +5,9 @@ package delivery
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -118,4 +120,105 @@ func TestSync(t *testing.T) {
 		assert.NotEqual(t, k1, k2)
 		assert.Equal(t, k1, batchKey("ads", "r4", "add", audience("p7", "p8").Members))
 	})
+}
+
+// mailDest imitates a transactional email vendor: not idempotent (a resend is a second email), it
+// lists what it sent (Settler), and it can die mid-call the way a killed worker does. Like the
+// HTTP transport, it calls the sending hook right before the request leaves.
+type mailDest struct {
+	sent    map[string]int // profile id -> emails received
+	crash   string         // "before" the request leaves, "after" it was received, "lost" in flight
+	crashed bool
+}
+
+func (d *mailDest) MaxBatch() int                  { return 2 }
+func (d *mailDest) Idempotent() bool               { return false }
+func (d *mailDest) Supports(op connectors.Op) bool { return op == connectors.OpAdd }
+func (d *mailDest) Apply(ctx context.Context, b connectors.Batch) ([]connectors.Outcome, error) {
+	die := d.crash != "" && !d.crashed
+	if die && d.crash == "before" {
+		d.crashed = true
+		runtime.Goexit() // killed while waiting for the rate limiter
+	}
+	if fn := connectors.SendingHook(ctx); fn != nil {
+		if err := fn(); err != nil {
+			return nil, err
+		}
+	}
+	if die && d.crash == "lost" {
+		d.crashed = true
+		runtime.Goexit() // the request left but never arrived
+	}
+	var out []connectors.Outcome
+	for _, m := range b.Members {
+		d.sent[m.ProfileID]++
+		out = append(out, connectors.Outcome{ProfileID: m.ProfileID, Status: connectors.StatusDelivered, ProviderID: "msg-" + m.ProfileID})
+	}
+	if die {
+		d.crashed = true
+		runtime.Goexit() // killed before the answer was recorded
+	}
+	return out, nil
+}
+func (d *mailDest) Settle(_ context.Context, rows []connectors.Unsettled) ([]connectors.Outcome, error) {
+	var out []connectors.Outcome
+	for _, r := range rows {
+		if d.sent[r.ProfileID] > 0 {
+			out = append(out, connectors.Outcome{ProfileID: r.ProfileID, Status: connectors.StatusDelivered, ProviderID: "msg-" + r.ProfileID})
+		}
+	}
+	return out, nil
+}
+
+// TestSync_KilledMidCall kills a non-idempotent sync at each point of a call, then retries it as
+// Temporal would: nothing is sent twice, nothing reserved but unsent is stranded, and a call that
+// went out is settled from the vendor's own list.
+func TestSync_KilledMidCall(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		crash            string
+		added, inDoubt   int
+		firstBatchEmails int
+	}{
+		{crash: "before", added: 4, firstBatchEmails: 1}, // never left: sent by the retry
+		{crash: "after", added: 4, firstBatchEmails: 1},  // received: verified, not resent
+		{crash: "lost", added: 2, inDoubt: 2},            // left, never arrived: in doubt, not resent
+	} {
+		t.Run(tc.crash, func(t *testing.T) {
+			st := ledger(t)
+			d := &mailDest{sent: map[string]int{}, crash: tc.crash}
+			req := Request{Destination: "mail", Run: "r1", Connector: d, Audience: audience("p1", "p2", "p3", "p4")}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				_, _ = Sync(ctx, st, req)
+			}()
+			<-done
+			require.True(t, d.crashed)
+			res, err := Sync(ctx, st, req)
+			require.NoError(t, err)
+			assert.Equal(t, tc.added, res.Added)
+			assert.Equal(t, tc.inDoubt, res.InDoubt)
+			assert.Equal(t, tc.firstBatchEmails, d.sent["p1"], "p1's emails")
+			for _, id := range []string{"p1", "p2", "p3", "p4"} {
+				assert.LessOrEqual(t, d.sent[id], 1, "%s got one email at most", id)
+			}
+		})
+	}
+	t.Run("a refusal before sending is not in doubt", func(t *testing.T) {
+		st := ledger(t)
+		d := &mailDest{sent: map[string]int{}}
+		req := Request{Destination: "mail", Run: "r1", Connector: &notSent{d}, Audience: audience("p1")}
+		res, err := Sync(ctx, st, req)
+		require.Error(t, err)
+		assert.Equal(t, 1, res.Failed)
+		assert.Zero(t, res.InDoubt)
+	})
+}
+
+// notSent fails every call before its request leaves.
+type notSent struct{ *mailDest }
+
+func (n *notSent) Apply(context.Context, connectors.Batch) ([]connectors.Outcome, error) {
+	return nil, fmt.Errorf("%w: the store was unavailable", connectors.ErrNotSent)
 }

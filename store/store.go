@@ -228,13 +228,14 @@ type DeliveryStatus string
 
 // Delivery statuses.
 const (
-	DeliveryPending   DeliveryStatus = "pending"   // reserved; the call may or may not have been made
+	DeliveryPending   DeliveryStatus = "pending"   // reserved; a non-idempotent destination's call has not left yet
 	DeliveryDelivered DeliveryStatus = "delivered" // the vendor accepted it
 	DeliveryRejected  DeliveryStatus = "rejected"  // the vendor refused it for good
 	DeliveryFailed    DeliveryStatus = "failed"    // temporary failure; a later run retries
 	DeliveryInDoubt   DeliveryStatus = "in_doubt"  // a non-idempotent send whose outcome is unknown: never resent automatically
 	DeliverySkipped   DeliveryStatus = "skipped"   // not sent (e.g. no consent); recorded for audit
 	DeliveryQueued    DeliveryStatus = "queued"    // accepted by the vendor, outcome reported later: never resent, settled later
+	DeliverySending   DeliveryStatus = "sending"   // a non-idempotent call left the process; its answer is not recorded yet
 )
 
 // Final reports whether a row's outcome is settled (nothing left to send for it).

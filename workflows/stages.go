@@ -30,6 +30,8 @@ type run struct {
 	errs  []string
 	// attrs is set when the run's search attributes are registered (set by tag).
 	attrs bool
+	// unreachable are connectors the preflight could not reach: skipped, reported failed.
+	unreachable map[string]string
 }
 
 // Progress is what the progress query returns.
@@ -99,6 +101,9 @@ func (r *run) preflight(ctx workflow.Context, sources, destinations []string) er
 			r.sum.Sources[name] = s
 		}
 	}
+	if len(res.Unreachable) > 0 && workflow.GetVersion(ctx, "preflight-unreachable", workflow.DefaultVersion, 1) >= 1 {
+		r.unreachable = res.Unreachable
+	}
 	return nil
 }
 
@@ -134,6 +139,10 @@ func (r *run) extract(ctx workflow.Context, sources []string, full bool) ([]stri
 	errs := make([]error, len(sources))
 	wg := workflow.NewWaitGroup(ctx)
 	for i, src := range sources {
+		if msg, skip := r.unreachable[src]; skip {
+			errs[i] = errors.New(msg)
+			continue
+		}
 		wg.Add(1)
 		workflow.Go(ctx, func(ctx workflow.Context) {
 			defer wg.Done()
@@ -245,6 +254,10 @@ func (r *run) push(ctx workflow.Context, dests []string, segments []string, addO
 	errs := make([]error, len(dests))
 	wg := workflow.NewWaitGroup(ctx)
 	for i, d := range dests {
+		if msg, skip := r.unreachable[d]; skip {
+			errs[i] = errors.New(msg)
+			continue
+		}
 		wg.Add(1)
 		workflow.Go(ctx, func(ctx workflow.Context) {
 			defer wg.Done()

@@ -161,6 +161,9 @@ type Response struct {
 
 // Do sends req and returns the 2xx response, or an *Error.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
+	if req.Read || req.Method == "" || req.Method == http.MethodGet || req.Method == http.MethodHead {
+		ctx = connectors.WithSending(ctx, nil) // reads change nothing at the vendor: no sending mark
+	}
 	target, err := c.resolve(ctx, req.Path, req.Query)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -181,4 +183,27 @@ func TestRetryAfterHeader(t *testing.T) {
 func TestNew_RejectsARelativeBaseURL(t *testing.T) {
 	_, err := New(Options{Name: "crm", BaseURL: "api.example.com"})
 	require.ErrorContains(t, err, "base_url")
+}
+
+func TestClient_SendingHook(t *testing.T) {
+	srv, n := scripted(t, []int{200}, nil, `{}`)
+	c := newClient(t, srv.URL, Options{})
+	var calls []int64
+	ctx := connectors.WithSending(context.Background(), func() error {
+		calls = append(calls, n.Load()) // requests the server had seen when the hook ran
+		return nil
+	})
+	_, err := c.Do(ctx, Request{Method: http.MethodGet, Path: "/read"})
+	require.NoError(t, err)
+	_, err = c.Do(ctx, Request{Method: http.MethodPost, Path: "/search", Read: true})
+	require.NoError(t, err)
+	assert.Empty(t, calls, "reads are not marked")
+	_, err = c.Do(ctx, Request{Method: http.MethodPost, Path: "/send", Body: map[string]any{"a": 1}})
+	require.NoError(t, err)
+	assert.Equal(t, []int64{2}, calls, "the write was marked before it reached the server")
+
+	refused := connectors.WithSending(context.Background(), func() error { return errors.New("ledger unavailable") })
+	_, err = c.Do(refused, Request{Method: http.MethodPost, Path: "/send"})
+	require.ErrorIs(t, err, connectors.ErrNotSent)
+	assert.EqualValues(t, 3, n.Load(), "a refused hook keeps the request from leaving")
 }

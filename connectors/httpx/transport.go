@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/cdpflow/cdpflow/connectors"
 	"github.com/cdpflow/cdpflow/connectors/auth"
 )
 
@@ -130,6 +132,11 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		case t.auth != nil:
 			req = req.Clone(req.Context())
 			t.auth(req)
+		}
+	}
+	if fn := connectors.SendingHook(req.Context()); fn != nil {
+		if err := fn(); err != nil {
+			return nil, fmt.Errorf("%w: %w", connectors.ErrNotSent, err)
 		}
 	}
 	t.stats.Requests.Add(1)

@@ -73,8 +73,8 @@ func (d *Destination) Settle(ctx context.Context, rows []connectors.Unsettled) (
 			if o.Reason == "" {
 				o.Reason = "rejected"
 			}
-		default:
-			continue // queued, deferred, soft-bounced: not final yet
+		default: // queued, deferred, soft-bounced: accepted, not final yet
+			o.Status, o.Reason = connectors.StatusQueued, msg.State
 		}
 		out = append(out, o)
 	}
