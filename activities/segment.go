@@ -4,6 +4,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/cdpflow/cdpflow/segments"
 	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/summary"
+	"go.temporal.io/sdk/temporal"
 )
 
 // SegmentInput names the run and the instant segments are computed as of (the workflow's clock,
@@ -44,7 +46,12 @@ func (a *Activities) Segment(ctx context.Context, in SegmentInput) (*SegmentResu
 	}
 	hb := startHeartbeat(ctx, "evaluating")
 	defer hb.Stop()
-	res, err := eng.EvaluateMembers(profiles, in.AsOf)
+	res, err := eng.EvaluateMembersContext(ctx, profiles, in.AsOf)
+	var re *segments.RuleError
+	if errors.As(err, &re) {
+		// A rule failing on a profile or over its budget fails again on retry: stop the stage now.
+		return nil, temporal.NewNonRetryableApplicationError("evaluate segments: "+err.Error(), ErrTypeConfig, nil)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("evaluate segments: %w", err)
 	}

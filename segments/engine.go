@@ -5,6 +5,7 @@
 package segments
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/expr-lang/expr/vm"
@@ -27,6 +29,9 @@ type Definition struct {
 // safe for concurrent use.
 type Engine struct {
 	rules []*Rule
+	// RunBudget bounds the wall-clock time all user rules of one evaluation may take together
+	// (0: DefaultRunBudget). Each rule's cost per profile is bounded at compile time (MaxRuleSteps).
+	RunBudget time.Duration
 }
 
 // Result is one evaluation.
@@ -99,16 +104,22 @@ func (e *Engine) Rules() []*Rule { return slices.Clone(e.rules) }
 // Profile ids must be unique and non-empty, and now must not be zero. The result depends only on the profiles (as a
 // set: their order does not matter) and now.
 func (e *Engine) Evaluate(profiles []Profile, now time.Time) (Result, error) {
-	return e.evaluate(profiles, now, true)
+	return e.evaluate(context.Background(), profiles, now, true)
 }
 
 // EvaluateMembers is Evaluate without Result.Facts, for large runs that only need
 // memberships: it saves building a map of every profile's facts.
 func (e *Engine) EvaluateMembers(profiles []Profile, now time.Time) (Result, error) {
-	return e.evaluate(profiles, now, false)
+	return e.evaluate(context.Background(), profiles, now, false)
 }
 
-func (e *Engine) evaluate(profiles []Profile, now time.Time, keepFacts bool) (Result, error) {
+// EvaluateMembersContext is EvaluateMembers that stops when ctx ends (a cancelled or timed-out
+// activity), returning ctx's error.
+func (e *Engine) EvaluateMembersContext(ctx context.Context, profiles []Profile, now time.Time) (Result, error) {
+	return e.evaluate(ctx, profiles, now, false)
+}
+
+func (e *Engine) evaluate(ctx context.Context, profiles []Profile, now time.Time, keepFacts bool) (Result, error) {
 	if now.IsZero() {
 		// Every order would be in the future: all segments would empty out downstream.
 		return Result{}, errors.New("evaluation time (now) is zero")
@@ -136,7 +147,7 @@ func (e *Engine) evaluate(profiles []Profile, now time.Time, keepFacts bool) (Re
 	markTopDecile(facts, st, groups)
 	scoreRFM(facts, st, buyers, groups)
 
-	matches, err := e.matchRules(facts)
+	matches, err := e.matchRules(ctx, facts)
 	if err != nil {
 		return Result{}, err
 	}
@@ -191,7 +202,8 @@ func buyerGroups(facts []Facts) (buyers []int32, groups [][]int32) {
 
 // matchRules evaluates every user rule on every profile: matches[rule][profile]. On failure
 // it returns the error of the first failing profile in input order, whatever the scheduling.
-func (e *Engine) matchRules(facts []Facts) ([][]bool, error) {
+// Between blocks of profiles it checks ctx and the run budget, timing each rule.
+func (e *Engine) matchRules(ctx context.Context, facts []Facts) ([][]bool, error) {
 	matches := make([][]bool, len(e.rules))
 	for r := range matches {
 		matches[r] = make([]bool, len(facts))
@@ -199,26 +211,79 @@ func (e *Engine) matchRules(facts []Facts) ([][]bool, error) {
 	if len(e.rules) == 0 {
 		return matches, nil
 	}
+	budget := e.RunBudget
+	if budget <= 0 {
+		budget = DefaultRunBudget
+	}
+	start := time.Now()
+	spent := make([]time.Duration, len(e.rules))
+	var stopped atomic.Bool
 	var mu sync.Mutex
 	firstAt, firstErr := len(facts), error(nil)
+	var stopErr error
+	const block = 64
 	parallel(len(facts), func(lo, hi int) {
 		var machine vm.VM
-		for i := lo; i < hi; i++ {
+		local := make([]time.Duration, len(e.rules))
+		defer func() {
+			mu.Lock()
+			for r, d := range local {
+				spent[r] += d
+			}
+			mu.Unlock()
+		}()
+		for b := lo; b < hi; b += block {
+			if stopped.Load() {
+				return
+			}
+			if err := ctx.Err(); err != nil {
+				mu.Lock()
+				stopErr = err
+				mu.Unlock()
+				stopped.Store(true)
+				return
+			}
+			if time.Since(start) > budget {
+				stopped.Store(true)
+				return
+			}
+			end := min(b+block, hi)
 			for r, rule := range e.rules {
-				ok, err := rule.match(&machine, &facts[i])
-				if err != nil {
-					mu.Lock()
-					if i < firstAt {
-						firstAt, firstErr = i, err
+				t0 := time.Now()
+				for i := b; i < end; i++ {
+					ok, err := rule.match(&machine, &facts[i])
+					if err != nil {
+						mu.Lock()
+						if i < firstAt {
+							firstAt, firstErr = i, err
+						}
+						mu.Unlock()
+						return
 					}
-					mu.Unlock()
-					return
+					matches[r][i] = ok
 				}
-				matches[r][i] = ok
+				local[r] += time.Since(t0)
 			}
 		}
 	})
-	return matches, firstErr
+	switch {
+	case firstErr != nil:
+		return nil, firstErr
+	case stopErr != nil:
+		return nil, fmt.Errorf("segment rules stopped: %w", stopErr)
+	case stopped.Load():
+		worst := 0
+		for r := range spent {
+			if spent[r] > spent[worst] {
+				worst = r
+			}
+		}
+		rule := e.rules[worst]
+		return nil, &RuleError{Index: -1, Segment: rule.Name, Rule: rule.Source, Budget: true, Err: fmt.Errorf(
+			"segment rules went over their run budget of %s across %d profiles; this rule used the most (%s): simplify it",
+			budget, len(facts), spent[worst].Round(time.Millisecond))}
+	}
+	return matches, nil
 }
 
 // members assembles the membership lists by walking profiles in id order, so every list comes

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cdpflow/cdpflow/redact"
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 )
@@ -30,7 +31,9 @@ type RuleError struct {
 	Segment string // segment name, "" from ValidateRule
 	Rule    string
 	Profile string // profile id for evaluation errors, "" for compile errors
-	Err     error
+	// Budget marks a rule refused for its cost (at compile time or over the run budget).
+	Budget bool
+	Err    error
 }
 
 func (e *RuleError) Error() string {
@@ -43,6 +46,10 @@ func (e *RuleError) Error() string {
 	}
 	if e.Profile != "" {
 		fmt.Fprintf(&b, "rule %q failed on profile %q: %v", e.Rule, e.Profile, e.Err)
+		return b.String()
+	}
+	if e.Budget {
+		fmt.Fprintf(&b, "rule %q: %v", e.Rule, e.Err)
 		return b.String()
 	}
 	fmt.Fprintf(&b, "invalid rule %q: %v\navailable fields: %s", e.Rule, e.Err, fieldList())
@@ -75,6 +82,9 @@ func Compile(name, rule string) (*Rule, error) {
 	if err != nil {
 		return nil, &RuleError{Index: -1, Segment: name, Rule: rule, Err: err}
 	}
+	if err := checkRule(program.Node()); err != nil {
+		return nil, &RuleError{Index: -1, Segment: name, Rule: rule, Budget: true, Err: err}
+	}
 	return &Rule{Name: name, Source: rule, program: program}, nil
 }
 
@@ -94,7 +104,8 @@ func (r *Rule) Match(f *Facts) (bool, error) {
 func (r *Rule) match(machine *vm.VM, f *Facts) (bool, error) {
 	out, err := machine.Run(r.program, f)
 	if err != nil {
-		return false, &RuleError{Index: -1, Segment: r.Name, Rule: r.Source, Profile: f.ID, Err: err}
+		// The VM's message may quote the profile's value ("parsing \"bob@x.io\""): scrubbed here.
+		return false, &RuleError{Index: -1, Segment: r.Name, Rule: r.Source, Profile: f.ID, Err: errors.New(redact.Scrub(err.Error()))}
 	}
 	ok, _ := out.(bool)
 	return ok, nil

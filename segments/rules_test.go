@@ -3,9 +3,12 @@
 package segments
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/stretchr/testify/assert"
@@ -132,10 +135,10 @@ func TestRuleMatch(t *testing.T) {
 }
 
 func TestRuleRuntimeErrorNamesSegmentAndProfile(t *testing.T) {
-	e := mustEngine(t, Definition{Name: "bad", Rule: `int(customer.first_name) > 1`})
+	e := mustEngine(t, Definition{Name: "bad", Rule: `int(customer.attributes.score) > 1`})
 	profiles := []Profile{
-		{ID: "b", Customer: record.Customer{FirstName: "Bob"}},
-		{ID: "a", Customer: record.Customer{FirstName: "7"}},
+		{ID: "b", Customer: record.Customer{Attributes: map[string]string{"score": "bob@example.com"}}},
+		{ID: "a", Customer: record.Customer{Attributes: map[string]string{"score": "7"}}},
 	}
 	_, err := e.Evaluate(profiles, asOf)
 	require.Error(t, err)
@@ -143,7 +146,60 @@ func TestRuleRuntimeErrorNamesSegmentAndProfile(t *testing.T) {
 	require.True(t, errors.As(err, &re))
 	assert.Equal(t, "bad", re.Segment)
 	assert.Equal(t, "b", re.Profile)
-	assert.Contains(t, err.Error(), `segment "bad": rule "int(customer.first_name) > 1" failed on profile "b"`)
+	assert.Contains(t, err.Error(), `segment "bad": rule "int(customer.attributes.score) > 1" failed on profile "b"`)
+	assert.NotContains(t, err.Error(), "bob@example.com", "the profile's value is not quoted")
+}
+
+func TestRuleBudget(t *testing.T) {
+	t.Run("a rule too costly per profile is refused at start-up, naming it", func(t *testing.T) {
+		for _, rule := range []string{
+			`all(1..2000, {all(1..2000, {# > 0})})`,
+			`any(1..orders.count, {# == 3})`,
+			`any(1..200, {any(1..200, {any(1..200, {# == 1})})})`,
+		} {
+			_, err := New([]Definition{{Name: "slow", Rule: rule}})
+			require.Error(t, err, rule)
+			assert.Contains(t, err.Error(), `segment "slow"`)
+			assert.Contains(t, err.Error(), "too costly")
+			assert.NotContains(t, err.Error(), "available fields", "the field list is not the fix")
+		}
+	})
+	t.Run("a conversion of a text field is refused at start-up", func(t *testing.T) {
+		for _, rule := range []string{`int(customer.email) > 0`, `float(customer.first_name) > 1.5`} {
+			_, err := New([]Definition{{Name: "typed", Rule: rule}})
+			require.Error(t, err, rule)
+			assert.Contains(t, err.Error(), "is text")
+		}
+	})
+	t.Run("bounded loops and attribute conversions are fine", func(t *testing.T) {
+		for _, rule := range []string{`any(1..2000, {# == orders.count})`, `int(customer.attributes.score) > 3`,
+			`any(split(customer.email, "@"), {# == "x.io"})`} {
+			_, err := New([]Definition{{Name: "ok", Rule: rule}})
+			require.NoError(t, err, rule)
+		}
+	})
+	profiles := make([]Profile, 3000)
+	for i := range profiles {
+		profiles[i] = Profile{ID: fmt.Sprintf("p%05d", i)}
+	}
+	t.Run("over the run budget the evaluation fails, naming the rule that spent it", func(t *testing.T) {
+		e := mustEngine(t, Definition{Name: "cheap", Rule: `orders.count > 0`},
+			Definition{Name: "heavy", Rule: `any(1..20000, {# == -1})`})
+		e.RunBudget = 20 * time.Millisecond
+		_, err := e.EvaluateMembers(profiles, asOf)
+		require.Error(t, err)
+		var re *RuleError
+		require.True(t, errors.As(err, &re))
+		assert.Equal(t, "heavy", re.Segment)
+		assert.Contains(t, err.Error(), "run budget of 20ms")
+	})
+	t.Run("a cancelled context stops the evaluation", func(t *testing.T) {
+		e := mustEngine(t, Definition{Name: "heavy", Rule: `any(1..20000, {# == -1})`})
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := e.EvaluateMembersContext(ctx, profiles, asOf)
+		require.ErrorIs(t, err, context.Canceled)
+	})
 }
 
 func TestNewReportsEveryInvalidDefinition(t *testing.T) {
