@@ -75,9 +75,9 @@ func (a *Activities) Preflight(ctx context.Context, in PreflightInput) (*Preflig
 	}
 	switch {
 	case len(permanent) > 0:
-		return nil, temporal.NewNonRetryableApplicationError("preflight: "+strings.Join(append(permanent, retryable...), "; "), ErrTypeVendorRejected, nil)
+		return nil, temporal.NewNonRetryableApplicationError(strings.Join(append(permanent, retryable...), "; "), ErrTypeVendorRejected, nil)
 	case len(retryable) > 0 && !lastAttempt(ctx):
-		return nil, temporal.NewApplicationError("preflight: "+strings.Join(retryable, "; "), ErrTypeVendorDown)
+		return nil, temporal.NewApplicationError(strings.Join(retryable, "; "), ErrTypeVendorDown)
 	case len(retryable) > 0:
 		res.Unreachable = unreachable
 		for name, msg := range unreachable {

@@ -27,7 +27,8 @@ func (a *Activities) StartRun(ctx context.Context, in StartRunInput) error {
 	return nil
 }
 
-// FinishRun stores the final summary, so `starter report` works without the Temporal history.
+// FinishRun stores the final summary, so `starter report` works without the Temporal history,
+// and drops the run's staging rows.
 func (a *Activities) FinishRun(ctx context.Context, sum summary.Run) error {
 	data, err := json.Marshal(sum)
 	if err != nil {
@@ -36,7 +37,9 @@ func (a *Activities) FinishRun(ctx context.Context, sum summary.Run) error {
 	if err := a.Store.FinishRun(ctx, sum.WorkflowID, sum.Status, data); err != nil {
 		return fmt.Errorf("finish run %s: %w", sum.WorkflowID, err)
 	}
-	if sum.Status == summary.StatusCompleted {
+	// A failed run's staged records are dropped too: the next run reads its window again (its
+	// watermarks did not move), and nothing resumes from a finished run.
+	if sum.Status == summary.StatusCompleted || sum.Status == summary.StatusFailed {
 		if err := a.Store.DeleteStaged(ctx, sum.WorkflowID); err != nil {
 			return fmt.Errorf("drop staging of %s: %w", sum.WorkflowID, err)
 		}

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/cdpflow/cdpflow/config"
+	"github.com/cdpflow/cdpflow/retention"
 	"github.com/cdpflow/cdpflow/workflows"
 )
 
@@ -25,8 +26,19 @@ func ApplySchedules(ctx context.Context, sc client.ScheduleClient, cfg *config.C
 			return err
 		}
 	}
+	if retention.Enabled(cfg.Retention) {
+		return upsertSchedule(ctx, sc, RetentionSchedule, client.ScheduleSpec{CronExpressions: []string{retentionCron}},
+			&client.ScheduleWorkflowAction{ID: RetentionSchedule, Workflow: workflows.Retention, TaskQueue: cfg.Temporal.TaskQueue},
+			false, "retention purge daily", report)
+	}
 	return nil
 }
+
+// RetentionSchedule is the built-in schedule that purges the store by the retention policy.
+const RetentionSchedule = "cdpflow-retention"
+
+// retentionCron: daily, at a quiet time (UTC).
+const retentionCron = "17 3 * * *"
 
 // ScheduleSpec turns a validated cron into a Temporal spec ("@every 1h" becomes an interval).
 func ScheduleSpec(s config.Schedule) (client.ScheduleSpec, error) {
@@ -64,12 +76,17 @@ func applySchedule(ctx context.Context, sc client.ScheduleClient, cfg *config.Co
 	if err != nil {
 		return err
 	}
-	action := scheduleAction(cfg, s, ready)
-	_, err = sc.Create(ctx, client.ScheduleOptions{ID: s.Name, Spec: spec, Action: action, Paused: s.Paused,
+	return upsertSchedule(ctx, sc, s.Name, spec, scheduleAction(cfg, s, ready), s.Paused, s.Workflow+" "+s.Cron, report)
+}
+
+// upsertSchedule creates the schedule or updates its spec and action in place.
+func upsertSchedule(ctx context.Context, sc client.ScheduleClient, id string, spec client.ScheduleSpec,
+	action *client.ScheduleWorkflowAction, paused bool, what string, report func(string)) error {
+	_, err := sc.Create(ctx, client.ScheduleOptions{ID: id, Spec: spec, Action: action, Paused: paused,
 		Overlap: enums.SCHEDULE_OVERLAP_POLICY_SKIP, CatchupWindow: time.Hour, Note: "from cdpflow configuration"})
 	var exists *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) || errors.As(err, &exists) {
-		err = sc.GetHandle(ctx, s.Name).Update(ctx, client.ScheduleUpdateOptions{
+		err = sc.GetHandle(ctx, id).Update(ctx, client.ScheduleUpdateOptions{
 			DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
 				in.Description.Schedule.Spec = &spec
 				in.Description.Schedule.Action = action
@@ -77,13 +94,13 @@ func applySchedule(ctx context.Context, sc client.ScheduleClient, cfg *config.Co
 				return &client.ScheduleUpdate{Schedule: &in.Description.Schedule}, nil
 			}})
 		if err == nil {
-			report(fmt.Sprintf("updated schedule %s (%s %s)", s.Name, s.Workflow, s.Cron))
+			report(fmt.Sprintf("updated schedule %s (%s)", id, what))
 		}
 	} else if err == nil {
-		report(fmt.Sprintf("created schedule %s (%s %s)", s.Name, s.Workflow, s.Cron))
+		report(fmt.Sprintf("created schedule %s (%s)", id, what))
 	}
 	if err != nil {
-		return fmt.Errorf("schedule %s: %w", s.Name, err)
+		return fmt.Errorf("schedule %s: %w", id, err)
 	}
 	return nil
 }

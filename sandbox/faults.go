@@ -3,6 +3,9 @@ package sandbox
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -18,6 +21,10 @@ const (
 	Fault500      FaultKind = "500"      // HTTP 500 with a JSON error body
 	FaultSlow     FaultKind = "slow"     // wait Delay, then answer normally
 	FaultTruncate FaultKind = "truncate" // answer normally but cut the body in half (broken JSON)
+	// FaultEcho400 refuses the request with a 400 whose error message quotes the request body and
+	// path, as vendors do ("… looks fake or invalid", a ValidationError naming the address, a
+	// subscriber hash in the path): a hostile answer for tests that look for PII leaks.
+	FaultEcho400 FaultKind = "echo400"
 )
 
 // Fault says which requests of a vendor fail and how.
@@ -106,6 +113,13 @@ func (f Fault) apply(w http.ResponseWriter, r *http.Request, v vendor) bool {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write([]byte(`{"status":"error","message":"sandbox: injected internal error"}`))
+		return true
+	case FaultEcho400:
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
+		msg, _ := json.Marshal(fmt.Sprintf("%s is invalid: %s", r.URL.Path, body))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = fmt.Fprintf(w, `{"status":"error","code":-2,"name":"ValidationError","title":"Invalid Resource","type":"invalid","detail":%s,"message":%s,"error":{"message":%s,"code":100}}`, msg, msg, msg)
 		return true
 	case FaultSlow:
 		select {

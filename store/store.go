@@ -32,7 +32,41 @@ type Store interface {
 	Consent
 	Erasures
 	Meta
+	Retention
 	Close() error
+}
+
+// Retention drops what the retention policy no longer allows the store to keep.
+type Retention interface {
+	// Purge deletes, for each non-zero cutoff, the rows older than it (see PurgeRequest).
+	Purge(ctx context.Context, req PurgeRequest) (Purged, error)
+}
+
+// PurgeRequest holds one cutoff per kind of data; a zero cutoff keeps everything of that kind.
+type PurgeRequest struct {
+	// Staged: staging rows of runs started before it, whatever became of the run (a failed or
+	// terminated run's extracted records included).
+	Staged time.Time
+	// Quarantine: quarantined records (with their raw data) quarantined before it.
+	Quarantine time.Time
+	// LedgerDetails: per-run delivery rows last updated before it whose outcome is settled
+	// (delivered, skipped, failed) and that a later row of the same person at the same
+	// destination supersedes. The latest row per person and destination always stays (erasure
+	// learns from it that the vendor was reached, and by which handle), and so do rejected,
+	// queued, in-doubt and sending rows: they keep refused addresses from being sent to again and
+	// unsettled sends from being resent. The vendor's answer (reason) on old settled rows that
+	// stay is cleared. Current memberships are not touched.
+	LedgerDetails time.Time
+	// RunSummaries: finished runs started before it.
+	RunSummaries time.Time
+}
+
+// Purged counts what a purge deleted.
+type Purged struct {
+	Staged        int64 `json:"staged"`
+	Quarantine    int64 `json:"quarantine"`
+	LedgerDetails int64 `json:"ledger_details"`
+	RunSummaries  int64 `json:"run_summaries"`
 }
 
 // Consent keeps the opt-out index: keyed hashes (package privacy) of identifiers that carry an

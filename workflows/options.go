@@ -97,3 +97,14 @@ func pushOptions(ctx workflow.Context, destination string) workflow.Context {
 		Summary: "push " + destination,
 	})
 }
+
+// purge: a few large deletes; retried a little, and the next day's purge catches up anyway.
+func purgeOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Minute,
+		ScheduleToStartTimeout: scheduleToStart,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 10 * time.Second, BackoffCoefficient: 2,
+			MaximumInterval: 5 * time.Minute, MaximumAttempts: 5, NonRetryableErrorTypes: nonRetryable},
+		Summary: "purge by retention policy",
+	})
+}
