@@ -65,3 +65,23 @@ func classify(err error) error {
 func configError(format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), ErrTypeConfig, nil)
 }
+
+// waitOutThrottle sleeps a vendor's short rate-limit delay inside the activity and reports true
+// when the caller should try again: throttling is the vendor working, not failing, so it must not
+// use up the attempts that bound a dead vendor (see workflows/options.go). Longer waits are left
+// to the caller (a durable timer or the next retry delay).
+func waitOutThrottle(ctx context.Context, err error) bool {
+	ce, ok := connectors.AsError(err)
+	if !ok || !ce.RateLimited() || ce.Delay() > quotaSleepThreshold {
+		return false
+	}
+	d := max(ce.Delay(), time.Second)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -90,6 +90,9 @@ func (a *Activities) Extract(ctx context.Context, in ExtractInput) (*ExtractResu
 	for cp.KindIndex < len(kinds) {
 		kind := kinds[cp.KindIndex]
 		page, err := src.FetchPage(ctx, connectors.PageRequest{Kind: kind, Cursor: cp.Cursor, Since: cp.Since[kind]})
+		if err != nil && waitOutThrottle(ctx, err) {
+			continue // the same page again, after the vendor's delay
+		}
 		if err != nil {
 			cp.addStats(earlier, src)
 			hb.Beat(cp) // sent with the failure: the next attempt keeps the counts

@@ -54,6 +54,9 @@ func (a *Activities) Preflight(ctx context.Context, in PreflightInput) (*Preflig
 			return nil, configError("preflight: %s %s: %v", t.role, t.name, err)
 		}
 		rep := connectors.RunCheck(ctx, c, false, a.now())
+		for try := 0; try < maxCheckThrottles && waitOutThrottle(ctx, throttled(rep)); try++ {
+			rep = connectors.RunCheck(ctx, c, false, a.now()) // throttled: the vendor answers, just not yet
+		}
 		if len(rep.Warnings) > 0 {
 			res.Warnings[t.name] = rep.Warnings
 			for _, w := range rep.Warnings {
@@ -65,6 +68,14 @@ func (a *Activities) Preflight(ctx context.Context, in PreflightInput) (*Preflig
 				continue
 			}
 			msg := fmt.Sprintf("%s %s: %s: %s", t.role, t.name, st.Name, st.Detail)
+			if ce, ok := connectors.AsError(st.Err); ok && ce.RateLimited() {
+				// Still throttled after waiting: the vendor answers, so the run goes on and its
+				// reads and writes wait the vendor out.
+				w := fmt.Sprintf("%s: the vendor kept throttling the check; not verified", st.Name)
+				res.Warnings[t.name] = append(res.Warnings[t.name], w)
+				a.logger().Warn("connection check", t.role, t.name, "warning", w)
+				continue
+			}
 			if ce, ok := connectors.AsError(st.Err); ok && ce.Retryable() {
 				retryable = append(retryable, msg)
 				unreachable[t.name] = msg
@@ -95,4 +106,17 @@ func lastAttempt(ctx context.Context) bool {
 	}
 	info := activity.GetInfo(ctx)
 	return info.RetryPolicy != nil && info.RetryPolicy.MaximumAttempts > 0 && info.Attempt >= info.RetryPolicy.MaximumAttempts
+}
+
+// maxCheckThrottles bounds how often one connector's check is repeated after a throttle answer.
+const maxCheckThrottles = 5
+
+// throttled returns the first failed step's error when it is a rate-limit answer, else nil.
+func throttled(rep connectors.CheckReport) error {
+	for _, st := range rep.Steps {
+		if ce, ok := connectors.AsError(st.Err); !st.OK && ok && ce.RateLimited() {
+			return st.Err
+		}
+	}
+	return nil
 }

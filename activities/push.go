@@ -63,9 +63,14 @@ func (a *Activities) Push(ctx context.Context, in PushInput) (*PushResult, error
 	}
 	hb := startHeartbeat(ctx, "push "+in.Destination)
 	defer hb.Stop()
-	res, err := delivery.Sync(ctx, a.Store, delivery.Request{Destination: in.Destination, Run: in.Run, Connector: dest,
+	req := delivery.Request{Destination: in.Destination, Run: in.Run, Connector: dest,
 		Audience: aud, AddOnly: in.AddOnly, BatchSize: dcfg.BatchSize, Now: a.now,
-		Progress: func(key string) { hb.Beat(key) }})
+		Progress: func(key string) { hb.Beat(key) }}
+	res, err := delivery.Sync(ctx, a.Store, req)
+	for err != nil && waitOutThrottle(ctx, err) {
+		// Throttled: wait the vendor's delay and go on from the ledger (what was sent stays sent).
+		res, err = delivery.Sync(ctx, a.Store, req)
+	}
 	res.Settled = settled.Delivered + settled.Rejected
 	st := connectors.StatsOf(dest)
 	res.Requests, res.Retries, res.Throttled = int(st.Requests), int(st.Retries), int(st.Throttled)

@@ -40,6 +40,11 @@ func newStack(t *testing.T) *stack { return newStackWith(t, "", nil) }
 // newStackWith runs the stack in a new working directory holding files (name -> content), on a
 // configuration file with yamlBody ("" = the built-in configuration).
 func newStackWith(t *testing.T, yamlBody string, files map[string]string) *stack {
+	return newStackFlags(t, yamlBody, files, nil)
+}
+
+// newStackFlags is newStackWith with configuration overrides (key -> value).
+func newStackFlags(t *testing.T, yamlBody string, files map[string]string, flags map[string]string) *stack {
 	t.Helper()
 	dir := t.TempDir()
 	t.Chdir(dir)
@@ -51,8 +56,9 @@ func newStackWith(t *testing.T, yamlBody string, files map[string]string) *stack
 		file = filepath.Join(dir, "cdpflow.yaml")
 		require.NoError(t, os.WriteFile(file, []byte(yamlBody), 0o600))
 	}
-	cfg, err := config.Load(config.LoadOptions{Dev: true, Environ: []string{}, File: file,
-		Flags: map[string]string{"store.dsn": "file:" + filepath.Join(dir, "cdpflow.db"), "sandbox.people": "400", "log.level": "warn"}})
+	all := map[string]string{"store.dsn": "file:" + filepath.Join(dir, "cdpflow.db"), "sandbox.people": "400", "log.level": "warn"}
+	maps.Copy(all, flags)
+	cfg, err := config.Load(config.LoadOptions{Dev: true, Environ: []string{}, File: file, Flags: all})
 	require.NoError(t, err)
 	cl := startDevServer(t)
 	rt, err := engine.Build(context.Background(), cfg, engine.NewLogger(cfg.Log))

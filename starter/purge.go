@@ -22,7 +22,7 @@ than retention.staged (failed and terminated runs included), quarantined records
 retention.quarantine, superseded delivery-ledger rows and old vendor answers older than
 retention.ledger_details (the latest row per person and destination, refused addresses and
 unsettled sends always stay), and finished runs older than retention.run_summaries.
-` + "`starter schedules apply`" + ` also creates the daily schedule cdpflow-retention that does the same.
+` + "`starter schedule apply`" + ` also creates the daily schedule cdpflow-retention that does the same.
 
 Examples:
   starter purge
