@@ -171,3 +171,34 @@ func TestCampaign_AddsOnlyTheCampaignSegments(t *testing.T) {
 	require.Equal(t, 3, sum.Destinations["winback"].Added)
 	env.AssertExpectations(t)
 }
+
+// An unreachable destination (its pre-flight never got an answer) is skipped and reported failed
+// within the pre-flight's bound; every other destination and source goes on.
+func TestAnUnreachableDestinationIsSkippedAndTheOthersComplete(t *testing.T) {
+	var ts testsuite.WorkflowTestSuite
+	env := ts.NewTestWorkflowEnvironment()
+	env.RegisterActivity(&activities.Activities{})
+	env.OnActivity(a.StartRun, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(a.FinishRun, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(a.CommitWatermarks, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(a.Plan, mock.Anything, mock.Anything).Return(&activities.PlanResult{Sources: []string{"crm"}, Destinations: []string{"mail", "ads"}}, nil)
+	env.OnActivity(a.Preflight, mock.Anything, mock.Anything).Return(&activities.PreflightResult{
+		Unreachable: map[string]string{"ads": "destination ads: authenticate: ads: POST /v1/audienceMembers:ingest: connection refused"}}, nil).Once()
+	env.OnActivity(a.Extract, mock.Anything, mock.Anything).Return(extracted("crm", 3), nil).Once()
+	env.OnActivity(a.Cleanse, mock.Anything, mock.Anything).Return(&activities.CleanseResult{Accepted: 3}, nil)
+	env.OnActivity(a.Resolve, mock.Anything, mock.Anything).Return(&activities.ResolveResult{Records: 3, Profiles: 3}, nil)
+	env.OnActivity(a.Segment, mock.Anything, mock.Anything).Return(&activities.SegmentResult{}, nil)
+	env.OnActivity(a.Push, mock.Anything, mock.MatchedBy(func(in activities.PushInput) bool { return in.Destination == "mail" })).
+		Return(&activities.PushResult{Added: 2}, nil).Once()
+	env.ExecuteWorkflow(CustomerRefresh, RefreshInput{})
+	require.True(t, env.IsWorkflowCompleted())
+	var ae *temporal.ApplicationError
+	require.True(t, errors.As(env.GetWorkflowError(), &ae))
+	var sum summary.Run
+	require.NoError(t, ae.Details(&sum))
+	assert.Equal(t, summary.StatusFailed, sum.Status)
+	assert.Equal(t, 2, sum.Destinations["mail"].Added, "the reachable destination completed")
+	assert.Contains(t, sum.Destinations["ads"].Error, "connection refused")
+	assert.Equal(t, 3, sum.Sources["crm"].Extracted)
+	env.AssertExpectations(t) // no Push for ads was mocked: none ran
+}

@@ -5,12 +5,12 @@ package workflows
 import (
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/cdpflow/cdpflow/store"
+	"github.com/cdpflow/cdpflow/activities"
 )
 
 // Retention runs one purge and returns what it deleted (counts only).
-func Retention(ctx workflow.Context) (store.Purged, error) {
-	var res store.Purged
+func Retention(ctx workflow.Context) (activities.PurgeResult, error) {
+	var res activities.PurgeResult
 	err := workflow.ExecuteActivity(purgeOptions(ctx), a.Purge).Get(ctx, &res)
 	return res, err
 }
