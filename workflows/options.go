@@ -7,8 +7,8 @@
 // stage with a timeout naming it instead of hanging silently.
 //
 // Bounds: a vendor that does not answer fails its source or destination after the attempts below
-// (a closed port: about 3 minutes for a destination, 2 for a source, 1 at preflight, which then
-// skips it); the others complete. Vendor throttling comes back as the vendor's delay and long
+// (backoff alone: about 3 minutes for a destination, 1 for a source, 35 s at preflight, which
+// then skips it); the others complete. Vendor throttling comes back as the vendor's delay and long
 // quotas are slept on durable timers, so they are not cut by these bounds.
 package workflows
 
@@ -57,7 +57,7 @@ func preflightOptions(ctx workflow.Context) workflow.Context {
 
 // extract: long paginated reads that heartbeat their cursor. A page fetch is bounded by the HTTP
 // client (30 s per attempt, 2 retries inside the call). Six attempts 2 to 32 s apart: a source
-// that stops answering fails within about 2 minutes plus its calls' own timeouts. Vendor 429s
+// that stops answering fails after about a minute of backoff plus its calls' own timeouts. Vendor 429s
 // come back with the vendor's delay as the next retry delay; quota waits are durable timers.
 func extractOptions(ctx workflow.Context, source string) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{

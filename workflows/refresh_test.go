@@ -79,13 +79,20 @@ func (s *refreshSuite) TestEveryStageReportsIntoTheSummary() {
 	s.Equal([]string{"orders_limited_to_60_days: the token lacks read_all_orders"}, sum.Sources["shop"].Warnings)
 }
 
-func TestAFailedPreflightStopsTheRunBeforeExtraction(t *testing.T) {
+// planned is a test environment whose run plans the given sources and destinations, with the
+// bookkeeping activities mocked; the test mocks the rest.
+func planned(sources, destinations []string) *testsuite.TestWorkflowEnvironment {
 	var ts testsuite.WorkflowTestSuite
 	env := ts.NewTestWorkflowEnvironment()
 	env.RegisterActivity(&activities.Activities{})
 	env.OnActivity(a.StartRun, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(a.FinishRun, mock.Anything, mock.Anything).Return(nil)
-	env.OnActivity(a.Plan, mock.Anything, mock.Anything).Return(&activities.PlanResult{Sources: []string{"crm"}, Destinations: []string{"mail"}}, nil)
+	env.OnActivity(a.Plan, mock.Anything, mock.Anything).Return(&activities.PlanResult{Sources: sources, Destinations: destinations}, nil)
+	return env
+}
+
+func TestAFailedPreflightStopsTheRunBeforeExtraction(t *testing.T) {
+	env := planned([]string{"crm"}, []string{"mail"})
 	env.OnActivity(a.Preflight, mock.Anything, mock.Anything).Return(nil,
 		temporal.NewNonRetryableApplicationError("preflight: source crm: authenticate: HTTP 401 EXPIRED_AUTHENTICATION", activities.ErrTypeVendorRejected, nil)).Once()
 	env.ExecuteWorkflow(CustomerRefresh, RefreshInput{})
@@ -175,13 +182,8 @@ func TestCampaign_AddsOnlyTheCampaignSegments(t *testing.T) {
 // An unreachable destination (its pre-flight never got an answer) is skipped and reported failed
 // within the pre-flight's bound; every other destination and source goes on.
 func TestAnUnreachableDestinationIsSkippedAndTheOthersComplete(t *testing.T) {
-	var ts testsuite.WorkflowTestSuite
-	env := ts.NewTestWorkflowEnvironment()
-	env.RegisterActivity(&activities.Activities{})
-	env.OnActivity(a.StartRun, mock.Anything, mock.Anything).Return(nil)
-	env.OnActivity(a.FinishRun, mock.Anything, mock.Anything).Return(nil)
+	env := planned([]string{"crm"}, []string{"mail", "ads"})
 	env.OnActivity(a.CommitWatermarks, mock.Anything, mock.Anything).Return(nil)
-	env.OnActivity(a.Plan, mock.Anything, mock.Anything).Return(&activities.PlanResult{Sources: []string{"crm"}, Destinations: []string{"mail", "ads"}}, nil)
 	env.OnActivity(a.Preflight, mock.Anything, mock.Anything).Return(&activities.PreflightResult{
 		Unreachable: map[string]string{"ads": "destination ads: authenticate: ads: POST /v1/audienceMembers:ingest: connection refused"}}, nil).Once()
 	env.OnActivity(a.Extract, mock.Anything, mock.Anything).Return(extracted("crm", 3), nil).Once()

@@ -73,7 +73,7 @@ func (d *Destination) Settle(ctx context.Context, rows []connectors.Unsettled) (
 			if o.Reason == "" {
 				o.Reason = "rejected"
 			}
-		default: // queued, deferred, soft-bounced: accepted, not final yet
+		default: // any other state (the reference lists sent, bounced, rejected): Mandrill holds the message, not final yet
 			o.Status, o.Reason = connectors.StatusQueued, msg.State
 		}
 		out = append(out, o)
