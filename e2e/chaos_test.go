@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -10,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/worker"
 	"go.yaml.in/yaml/v3"
@@ -254,13 +255,18 @@ func waitSummary(t *testing.T, ctx context.Context, c client.Client, id string) 
 			}
 			continue
 		}
-		if ctx.Err() != nil || !strings.Contains(err.Error(), "unavailable") {
-			var fromFailure summary.Run
-			if ok := summaryOf(err, &fromFailure); ok {
-				return fromFailure
-			}
+		var fromFailure summary.Run
+		if summaryOf(err, &fromFailure) {
+			return fromFailure
+		}
+		// The run's own end (failed, terminated, timed out) is final; anything
+		// else is the transport across a restart (unavailable, a stream reset
+		// with CANCEL, a refused connection) and is asked again.
+		var ended *temporal.WorkflowExecutionError
+		if ctx.Err() != nil || errors.As(err, &ended) {
 			require.NoError(t, err)
 		}
+		t.Logf("asking again after: %v", err)
 		time.Sleep(time.Second)
 	}
 }
