@@ -6,9 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
-
-	"go.temporal.io/sdk/activity"
 
 	"github.com/cdpflow/cdpflow/cleansing"
 	"github.com/cdpflow/cdpflow/connectors"
@@ -22,12 +21,18 @@ import (
 type CleanseInput struct {
 	Run     string
 	Sources []string
+	// Full cleanses every staged record again, changed or not (a full refresh: new cleansing
+	// options apply to everything).
+	Full bool
 }
 
 // CleanseResult is the cleanse stage's part of the run summary.
 type CleanseResult = summary.Cleanse
 
 const writeBatch = 1000
+
+// cleanseWriteBatch is the clean customers written per transaction by the streaming cleanse.
+const cleanseWriteBatch = 5000
 
 // Cleanse processes each source's staged records. It is idempotent: clean rows are upserted and
 // quarantine rows keyed by (run, source, kind, id).
@@ -41,10 +46,12 @@ func (a *Activities) Cleanse(ctx context.Context, in CleanseInput) (*CleanseResu
 	res := &CleanseResult{Reasons: map[string]int{}, Flags: map[string]int{}, BySource: map[string]summary.Quality{},
 		Orders: &summary.OrderCounts{}}
 	for _, src := range in.Sources {
-		q, err := a.cleanseCustomers(ctx, cl, in.Run, src)
+		q, n, err := a.cleanseCustomers(ctx, cl, in.Run, src, in.Full)
 		if err != nil {
 			return nil, err
 		}
+		res.Changed += n.Changed
+		res.Unchanged += n.Unchanged
 		if err := a.cleanseOrders(ctx, cl, in.Run, src, res.Orders); err != nil {
 			return nil, err
 		}
@@ -68,48 +75,126 @@ func addCounts(dst, src map[string]int) {
 	}
 }
 
-// cleanseCustomers cleanses one source's customers through a cleansing.SourceRun: the shared
-// identifier check needs every accepted record of the source, so they are written once it is done.
-func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanser, run, src string) (summary.Quality, error) {
-	sr := cl.Source(src)
+// cleanseCustomers streams one source's staged customers through a pool of cleansing workers (one
+// per core) and writes the accepted ones in large batches as they come, in order. Unless full, a
+// row staged with the same content as the clean record it would replace is skipped: it is not a
+// change. Shared identifiers are found once every record is in: over the run's records (compact
+// keys, not whole records) on a full pass, and over the groups the changed records enter or leave,
+// read from the store, otherwise.
+func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanser, run, src string, full bool) (summary.Quality, cleanseCounts, error) {
+	var counts cleanseCounts
+	sr := cl.Stream(src)
 	suppressed, err := a.suppression(ctx)
 	if err != nil {
-		return summary.Quality{}, fmt.Errorf("cleanse %s: %w", src, err)
+		return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
 	}
 	sr.Suppressed = suppressed
+	staged, err := a.Store.StagedCounts(ctx, run, src)
+	if err != nil {
+		return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
+	}
 	var quarantine []store.QuarantineItem
+	var batch []record.Customer
+	groups := newTouchedGroups()
 	now := a.now()
-	err = a.Store.ScanStaged(ctx, run, src, record.Visitor{Customer: func(c record.Customer) error {
-		if r := sr.Add(c); r.Quarantined {
-			var raw any = c
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := a.Store.Upsert(ctx, run, record.Batch{Customers: batch}); err != nil {
+			return fmt.Errorf("cleanse %s: store clean customers: %w", src, err)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	err = cleansePool(ctx, a.cleanseWorkers(), cl, func(fn func([]store.StagedCustomer) error) error {
+		return a.Store.ScanStagedCustomers(ctx, run, src, !full, fn)
+	}, func(it cleansed) error {
+		counts.Changed++
+		r := sr.Record(it.in, it.res)
+		if r.Quarantined {
+			var raw any = it.in
 			if r.Reason() == cleansing.ReasonErased {
 				raw = nil // an erased person's data is not kept, not even in the quarantine
 			}
-			quarantine = append(quarantine, quarantineItem(run, src, record.KindCustomer, c.SourceID, r.Issues, raw, now))
+			quarantine = append(quarantine, quarantineItem(run, src, record.KindCustomer, it.in.SourceID, r.Issues, raw, now))
+			return nil
+		}
+		groups.leave(it.row) // the clean record it replaces leaves its groups
+		c := r.Record
+		c.Digest = it.row.Digest
+		c.EmailKey, c.PhoneKey = cleansing.MatchKeys(c)
+		groups.enter(c)
+		if batch = append(batch, c); len(batch) >= cleanseWriteBatch {
+			return flush()
 		}
 		return nil
-	}})
-	if err != nil {
-		return summary.Quality{}, fmt.Errorf("cleanse %s: read staged customers: %w", src, err)
+	})
+	if err == nil {
+		err = flush()
 	}
-	accepted, quality := sr.Finish()
-	gone, err := a.snapshotDeletions(ctx, run, src, quality.Records+quality.Deleted)
 	if err != nil {
-		return summary.Quality{}, err
+		return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
 	}
-	accepted = append(accepted, gone...)
-	quality.Deleted += len(gone)
-	for start := 0; start < len(accepted); start += writeBatch {
-		end := min(start+writeBatch, len(accepted))
-		if err := a.Store.Upsert(ctx, run, record.Batch{Customers: accepted[start:end]}); err != nil {
-			return summary.Quality{}, fmt.Errorf("cleanse %s: store clean customers: %w", src, err)
+	counts.Unchanged = staged[record.KindCustomer] - counts.Changed
+	shared, quality := sr.FinishStream()
+	if !full {
+		// The run saw only its changes: the groups they touch are checked against the store.
+		if shared, err = a.sharedAround(ctx, src, groups); err != nil {
+			return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
 		}
-		activity.RecordHeartbeat(ctx, src)
 	}
+	if len(shared) > 0 {
+		if err := a.Store.SetShared(ctx, run, shared); err != nil {
+			return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
+		}
+	}
+	gone, err := a.snapshotDeletions(ctx, run, src, staged[record.KindCustomer])
+	if err != nil {
+		return summary.Quality{}, counts, err
+	}
+	for start := 0; start < len(gone); start += cleanseWriteBatch {
+		if err := a.Store.Upsert(ctx, run, record.Batch{Customers: gone[start:min(start+cleanseWriteBatch, len(gone))]}); err != nil {
+			return summary.Quality{}, counts, fmt.Errorf("cleanse %s: store deletions: %w", src, err)
+		}
+	}
+	quality.Deleted += len(gone)
 	if err := a.quarantine(ctx, quarantine); err != nil {
-		return summary.Quality{}, fmt.Errorf("cleanse %s: %w", src, err)
+		return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
 	}
-	return qualitySummary(quality), nil
+	return qualitySummary(quality), counts, nil
+}
+
+// sharedAround recomputes the shared identifiers of the groups a run's changes touched, from the
+// store's current records of the source, and returns the records whose Shared must change.
+func (a *Activities) sharedAround(ctx context.Context, src string, g *touchedGroups) (map[record.RecordKey][]string, error) {
+	if g.empty() {
+		return nil, nil
+	}
+	recs, err := a.Store.CustomersByMatchKeys(ctx, src, g.list(g.emails), g.list(g.phones))
+	if err != nil {
+		return nil, err
+	}
+	want := cleansing.SharedFields(cleansing.FindSharedIdentifiers(recs))
+	out := map[record.RecordKey][]string{}
+	for _, c := range recs {
+		if w := want[c.Key()]; !sameFields(w, c.Shared) {
+			out[c.Key()] = w
+		}
+	}
+	return out, nil
+}
+
+func sameFields(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, f := range a {
+		if !slices.Contains(b, f) {
+			return false
+		}
+	}
+	return true
 }
 
 func (a *Activities) cleanseOrders(ctx context.Context, cl *cleansing.Cleanser, run, src string, counts *summary.OrderCounts) error {

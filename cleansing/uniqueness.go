@@ -26,20 +26,61 @@ const maxPairwise = 64
 // group holds different persons, every record of the group is flagged, the unnamed ones too:
 // the identifier cannot tell them apart. Flags never quarantine. Deleted records are ignored.
 func FindSharedIdentifiers(recs []record.Customer) map[record.RecordKey][]Issue {
+	var x SharedIndex
+	for _, r := range recs {
+		x.Add(r)
+	}
+	return x.Find()
+}
+
+// SharedIndex is FindSharedIdentifiers over a stream: it keeps only what the check needs of each
+// record (key, identifiers and their match keys, folded names), about a tenth of a decoded
+// record, so a source of millions is checked without holding its records.
+type SharedIndex struct {
+	entries []sharedEntry
+}
+
+type sharedEntry struct {
+	key                record.RecordKey
+	email, phone       string // as on the record (the flag's value)
+	emailKey, phoneKey string
+	p                  person
+}
+
+// MatchKeys returns the keys FindSharedIdentifiers groups a record by: its email by
+// EmailMatchKey and its phone as E.164 or digits ("" when absent).
+func MatchKeys(c record.Customer) (email, phone string) {
+	return EmailMatchKey(c.Email), phoneKey(c.Phone)
+}
+
+// Add takes one accepted record; deleted records and records without an email or phone are ignored.
+func (x *SharedIndex) Add(r record.Customer) {
+	if r.Deleted {
+		return
+	}
+	ek, pk := MatchKeys(r)
+	if ek == "" && pk == "" {
+		return
+	}
+	x.entries = append(x.entries, sharedEntry{key: r.Key(), email: r.Email, phone: r.Phone, emailKey: ek, phoneKey: pk, p: personOf(r)})
+}
+
+// Len is the number of records held.
+func (x *SharedIndex) Len() int { return len(x.entries) }
+
+// Find returns the flags of every record added (see FindSharedIdentifiers).
+func (x *SharedIndex) Find() map[record.RecordKey][]Issue {
 	byEmail, byPhone := map[string][]int{}, map[string][]int{}
-	for i, r := range recs {
-		if r.Deleted {
-			continue
+	for i, e := range x.entries {
+		if e.emailKey != "" {
+			byEmail[e.key.Source+"\x00"+e.emailKey] = append(byEmail[e.key.Source+"\x00"+e.emailKey], i)
 		}
-		if k := EmailMatchKey(r.Email); k != "" {
-			byEmail[r.Source+"\x00"+k] = append(byEmail[r.Source+"\x00"+k], i)
-		}
-		if k := phoneKey(r.Phone); k != "" {
-			byPhone[r.Source+"\x00"+k] = append(byPhone[r.Source+"\x00"+k], i)
+		if e.phoneKey != "" {
+			byPhone[e.key.Source+"\x00"+e.phoneKey] = append(byPhone[e.key.Source+"\x00"+e.phoneKey], i)
 		}
 	}
 	out := map[record.RecordKey][]Issue{}
-	flag := func(groups map[string][]int, field, reason string, value func(record.Customer) string) {
+	flag := func(groups map[string][]int, field, reason string, value func(sharedEntry) string) {
 		keys := make([]string, 0, len(groups))
 		for k, g := range groups {
 			if len(g) > 1 {
@@ -49,18 +90,18 @@ func FindSharedIdentifiers(recs []record.Customer) map[record.RecordKey][]Issue 
 		slices.Sort(keys) // deterministic output order
 		for _, k := range keys {
 			g := groups[k]
-			if !holdsDifferentPersons(recs, g) {
+			if !x.holdsDifferentPersons(g) {
 				continue
 			}
 			for _, i := range g {
-				r := recs[i]
-				out[r.Key()] = append(out[r.Key()], Issue{Field: field, Reason: reason, Value: value(r),
-					Detail: fmt.Sprintf("the same %s is on %d records of different persons in source %q", field, len(g), r.Source)})
+				e := x.entries[i]
+				out[e.key] = append(out[e.key], Issue{Field: field, Reason: reason, Value: value(e),
+					Detail: fmt.Sprintf("the same %s is on %d records of different persons in source %q", field, len(g), e.key.Source)})
 			}
 		}
 	}
-	flag(byEmail, "email", ReasonSharedEmail, func(r record.Customer) string { return r.Email })
-	flag(byPhone, "phone", ReasonSharedPhone, func(r record.Customer) string { return r.Phone })
+	flag(byEmail, "email", ReasonSharedEmail, func(e sharedEntry) string { return e.email })
+	flag(byPhone, "phone", ReasonSharedPhone, func(e sharedEntry) string { return e.phone })
 	return out
 }
 
@@ -80,13 +121,13 @@ func personOf(r record.Customer) person {
 	return person{first: foldKey(r.FirstName), last: foldKey(r.LastName)}
 }
 
-// holdsDifferentPersons reports whether the records at idx include two persons whose names do
+// holdsDifferentPersons reports whether the entries at idx include two persons whose names do
 // not fit together.
-func holdsDifferentPersons(recs []record.Customer, idx []int) bool {
+func (x *SharedIndex) holdsDifferentPersons(idx []int) bool {
 	seen := map[person]bool{}
 	var ps []person
 	for _, i := range idx {
-		p := personOf(recs[i])
+		p := x.entries[i].p
 		if (p.first == "" && p.last == "") || seen[p] {
 			continue
 		}

@@ -131,6 +131,8 @@ type Cleanse struct {
 	DefaultRegion          string `koanf:"default_region"`
 	RejectDisposableEmails bool   `koanf:"reject_disposable_emails"`
 	DateOrder              string `koanf:"date_order"` // DMY | MDY for dates like 02/01/2006 (extension)
+	// Workers is the number of goroutines cleansing in parallel (extension; 0 = one per core).
+	Workers int `koanf:"workers"`
 }
 
 // Identity configures identity resolution. It is the identity package's own Config (same keys),

@@ -196,6 +196,9 @@ func (v *validator) baseURL(key, u string) {
 
 func (v *validator) cleanse() {
 	v.lines(v.cfg.Cleanse.Options().Validate())
+	if v.cfg.Cleanse.Workers < 0 {
+		v.add("cleanse.workers", "is %d; use 0 (one per core) or a positive number", v.cfg.Cleanse.Workers)
+	}
 }
 
 func (v *validator) identity() {

@@ -131,12 +131,27 @@ func decodeMerge(m store.Merge) identity.Merge {
 
 // save writes a resolution: every profile of the result, the links that changed between prev and
 // the state the result leaves, the profiles and links that are gone, the merges, and the model.
-func save(ctx context.Context, st Store, run string, prev identity.State, res identity.Result, at time.Time) error {
+// dirty, when not nil, holds the records written since the last resolution: a profile whose
+// members are the same records as before and none of them dirty is unchanged and not written again.
+func save(ctx context.Context, st Store, run string, prev identity.State, res identity.Result, at time.Time, dirty map[record.RecordKey]bool) error {
 	next := res.NextState(prev)
 	w := store.IdentityWrite{Run: run}
 	keep := make(map[string]bool, len(res.Profiles))
+	var size map[string]int // profile -> its records before
+	var was map[record.RecordKey]string
+	if dirty != nil {
+		size = make(map[string]int, len(prev.Links))
+		was = make(map[record.RecordKey]string, len(prev.Links))
+		for _, l := range prev.Links {
+			size[l.Profile]++
+			was[l.Record] = l.Profile
+		}
+	}
 	for _, p := range res.Profiles {
 		keep[p.ID] = true
+		if dirty != nil && sameProfile(p, size, was, dirty) {
+			continue
+		}
 		row, err := encodeProfile(p, run)
 		if err != nil {
 			return err
@@ -180,4 +195,17 @@ func save(ctx context.Context, st Store, run string, prev identity.State, res id
 		return fmt.Errorf("store profiles: %w", err)
 	}
 	return setMeta(ctx, st, metaModel, next.Model)
+}
+
+// sameProfile reports whether p holds exactly the records it held before, none of them written since.
+func sameProfile(p identity.Profile, size map[string]int, was map[record.RecordKey]string, dirty map[record.RecordKey]bool) bool {
+	if size[p.ID] != len(p.Members) {
+		return false
+	}
+	for _, m := range p.Members {
+		if was[m] != p.ID || dirty[m] {
+			return false
+		}
+	}
+	return true
 }

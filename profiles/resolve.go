@@ -3,6 +3,10 @@ package profiles
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,6 +14,7 @@ import (
 	"github.com/cdpflow/cdpflow/identity"
 	"github.com/cdpflow/cdpflow/privacy"
 	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/summary"
 )
 
@@ -25,16 +30,36 @@ type Request struct {
 
 // Resolve links the clean customers into profiles and saves the result.
 func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (summary.Identity, error) {
+	prev, err := LoadState(ctx, st)
+	if err != nil {
+		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
+	}
+	inputs, err := inputsDigest(cfg, prev)
+	if err != nil {
+		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
+	}
+	var changed []record.RecordKey
+	if !req.Full {
+		if changed, err = st.ChangedCustomers(ctx, req.Run); err != nil {
+			return summary.Identity{}, fmt.Errorf("resolve: list changed customers: %w", err)
+		}
+		if skip, err := unchanged(ctx, st, prev, changed, inputs); err != nil || skip {
+			if err != nil {
+				return summary.Identity{}, fmt.Errorf("resolve: %w", err)
+			}
+			n, err := st.CountProfiles(ctx)
+			if err != nil {
+				return summary.Identity{}, fmt.Errorf("resolve: %w", err)
+			}
+			return summary.Identity{Records: len(prev.Links), Profiles: n, Mode: "unchanged"}, nil
+		}
+	}
 	var recs []record.Customer
 	if err := st.ScanRecords(ctx, record.Visitor{Customer: func(c record.Customer) error {
 		recs = append(recs, c)
 		return nil
 	}}); err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: read clean customers: %w", err)
-	}
-	prev, err := LoadState(ctx, st)
-	if err != nil {
-		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
 	var res identity.Result
 	mode := "full"
@@ -43,10 +68,6 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 		from.Model = nil
 		res, err = identity.Resolve(ctx, cfg, recs, from)
 	} else {
-		changed, cerr := st.ChangedCustomers(ctx, req.Run)
-		if cerr != nil {
-			return summary.Identity{}, fmt.Errorf("resolve: list changed customers: %w", cerr)
-		}
 		if len(prev.Links) > 0 {
 			mode = "incremental"
 		}
@@ -59,7 +80,17 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 	if req.Now != nil {
 		now = req.Now
 	}
-	if err := save(ctx, st, req.Run, prev, res, now()); err != nil {
+	var dirty map[record.RecordKey]bool // nil: every profile is written
+	if mode == "incremental" {
+		dirty = make(map[record.RecordKey]bool, len(changed))
+		for _, k := range changed {
+			dirty[k] = true
+		}
+	}
+	if err := save(ctx, st, req.Run, prev, res, now(), dirty); err != nil {
+		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
+	}
+	if err := st.SetMeta(ctx, metaInputs, []byte(inputs)); err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
 	// The opt-out index is rebuilt from the same records: an opt-out anywhere wins at push time.
@@ -104,4 +135,43 @@ func summarize(prior identity.State, res identity.Result, mode string) summary.I
 		}
 	}
 	return out
+}
+
+// metaInputs keeps inputsDigest of the last resolution.
+const metaInputs = "identity.inputs"
+
+// inputsDigest covers what a resolution depends on besides the records: the identity
+// configuration and the unmerge decisions.
+func inputsDigest(cfg identity.Config, prev identity.State) (string, error) {
+	b, err := json.Marshal(struct {
+		Config identity.Config
+		Splits any
+	}{cfg, prev.Splits})
+	if err != nil {
+		return "", fmt.Errorf("digest identity inputs: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// unchanged reports whether an incremental resolution would find nothing to do: no record was
+// written this run, the store holds exactly the records the profiles link (none was erased or
+// removed behind the identity stage's back), and the configuration and unmerge decisions are those
+// of the last resolution.
+func unchanged(ctx context.Context, st Store, prev identity.State, changed []record.RecordKey, inputs string) (bool, error) {
+	if len(changed) > 0 || len(prev.Links) == 0 {
+		return false, nil
+	}
+	last, err := st.GetMeta(ctx, metaInputs)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil || string(last) != inputs {
+		return false, err
+	}
+	live, err := st.CountLiveCustomers(ctx, "")
+	if err != nil {
+		return false, err
+	}
+	return live == len(prev.Links), nil
 }

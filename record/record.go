@@ -43,6 +43,13 @@ type Customer struct {
 	// person of its own source (a household mailbox, a shop's phone), as cleansing found them.
 	// Identity resolution does not link deterministically on them.
 	Shared []string `json:"shared,omitempty"`
+
+	// Columns the store keeps beside the record's data, not in it: Digest is ContentDigest of the
+	// record as staged (how a re-read is told from a change); EmailKey and PhoneKey are the match
+	// keys cleansing groups shared identifiers by.
+	Digest   string `json:"-"`
+	EmailKey string `json:"-"`
+	PhoneKey string `json:"-"`
 }
 
 // Key is the record's identity across runs: source name and source id.

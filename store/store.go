@@ -95,8 +95,22 @@ type Staging interface {
 	// ScanStaged visits staged records of one run and source ("" = every source), kind by kind
 	// (the visitor's), each ordered by (source, id).
 	ScanStaged(ctx context.Context, run, source string, v record.Visitor) error
+	// ScanStagedCustomers visits a run's staged customers of one source page by page, as staged
+	// (undecoded JSON), ordered by id: the streaming cleanse's input. With changedOnly it skips a row
+	// whose digest equals the clean row's of the same key, unless run itself wrote that clean row.
+	ScanStagedCustomers(ctx context.Context, run, source string, changedOnly bool, fn func([]StagedCustomer) error) error
 	// DeleteStaged drops a run's staging rows once they are committed to the clean tables.
 	DeleteStaged(ctx context.Context, run string) error
+}
+
+// StagedCustomer is one staged customer as stored, with what the clean table holds of the same key.
+type StagedCustomer struct {
+	Key    record.RecordKey
+	Data   []byte // the record as staged (JSON of record.Customer)
+	Digest string // record.ContentDigest of it
+	// PrevEmailKey and PrevPhoneKey are the match keys of the clean record it replaces ("" if none):
+	// the groups it leaves.
+	PrevEmailKey, PrevPhoneKey string
 }
 
 // Records holds the clean records: the current state per (source, id), kept across runs. A run
@@ -107,12 +121,18 @@ type Records interface {
 	ScanRecords(ctx context.Context, v record.Visitor) error
 	// GetCustomers reads clean customers by key; keys that do not exist are absent from the map.
 	GetCustomers(ctx context.Context, keys []record.RecordKey) (map[record.RecordKey]record.Customer, error)
+	// CustomersByMatchKeys returns the live clean customers of source whose email_key is one of
+	// emailKeys or whose phone_key is one of phoneKeys (with their derived columns set).
+	CustomersByMatchKeys(ctx context.Context, source string, emailKeys, phoneKeys []string) ([]record.Customer, error)
+	// SetShared replaces the Shared fields of the given clean customers (absent from the map: kept)
+	// and marks them written by run.
+	SetShared(ctx context.Context, run string, shared map[record.RecordKey][]string) error
 	// ChangedCustomers lists the keys of clean customers written by run (for incremental resolution).
 	ChangedCustomers(ctx context.Context, run string) ([]record.RecordKey, error)
 	// MissingFromRun lists the clean customers of source, not deleted, that run did not stage (what
 	// a full snapshot no longer holds), by id.
 	MissingFromRun(ctx context.Context, run, source string) ([]record.RecordKey, error)
-	// CountLiveCustomers counts the clean customers of a source that are not deleted.
+	// CountLiveCustomers counts the clean customers of a source ("" = every source) that are not deleted.
 	CountLiveCustomers(ctx context.Context, source string) (int, error)
 	CountCustomers(ctx context.Context) (int, error)
 }

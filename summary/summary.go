@@ -34,6 +34,10 @@ type Run struct {
 	Identity     Identity               `json:"identity"`
 	Segments     map[string]Segment     `json:"segments"`
 	Destinations map[string]Destination `json:"destinations"`
+	// Stages is the wall time of each stage the run went through, as the workflow measured it
+	// (from entering the stage to entering the next, or to the end), so a user sees where a run's
+	// time went.
+	Stages map[string]Stage `json:"stages,omitempty"`
 	// Warnings flag what a run found that does not fail it (a token without a scope, an API
 	// version near its end), each prefixed with the connector's name.
 	Warnings []string `json:"warnings,omitempty"`
@@ -44,6 +48,13 @@ func New(workflowID, runID, kind string, started time.Time) Run {
 	return Run{WorkflowID: workflowID, RunID: runID, Kind: kind, Status: StatusRunning, StartedAt: started,
 		Sources: map[string]Source{}, Segments: map[string]Segment{}, Destinations: map[string]Destination{},
 		Cleanse: Cleanse{Reasons: map[string]int{}}}
+}
+
+// Stage is one stage's part of a run: its wall time and, where the stage says, how many records
+// it found changed.
+type Stage struct {
+	Seconds float64 `json:"seconds"`
+	Changed *int    `json:"changed,omitempty"`
 }
 
 // Source is what one source's extraction did.
@@ -68,6 +79,11 @@ type Source struct {
 
 // Cleanse is what the cleanse stage did.
 type Cleanse struct {
+	// Changed counts the staged customers this run cleansed: new, or different from what the store
+	// holds for the same key. Unchanged counts those read again byte for byte the same (a lookback
+	// window, a file read again): they are not cleansed again and do not count as changes.
+	Changed     int                `json:"changed"`
+	Unchanged   int                `json:"unchanged"`
 	Accepted    int                `json:"accepted"`
 	Quarantined int                `json:"quarantined"`
 	Deleted     int                `json:"deleted,omitempty"` // records deleted at their source this run

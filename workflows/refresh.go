@@ -42,7 +42,7 @@ func CustomerRefresh(ctx workflow.Context, in RefreshInput) (summary.Run, error)
 	}
 	extracted, marks := r.extract(ctx, plan.Sources, in.Full)
 	if len(extracted) > 0 {
-		if err := r.cleanse(ctx, extracted, marks); err != nil {
+		if err := r.cleanse(ctx, extracted, marks, in.Full); err != nil {
 			return r.finish(ctx, err)
 		}
 	}

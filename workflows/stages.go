@@ -27,7 +27,9 @@ const maxQuotaWaits = 48
 type run struct {
 	sum   summary.Run
 	stage string
-	errs  []string
+	// entered is when the current stage began (workflow time), for the summary's stages.
+	entered time.Time
+	errs    []string
 	// attrs is set when the run's search attributes are registered (set by tag).
 	attrs bool
 	// unreachable are connectors the preflight could not reach: skipped, reported failed.
@@ -54,8 +56,35 @@ func newRun(ctx workflow.Context, kind string) (*run, error) {
 
 // enter marks a new stage and refreshes the run's details in Temporal UI.
 func (r *run) enter(ctx workflow.Context, stage string) {
+	r.closeStage(ctx)
 	r.stage = stage
+	r.entered = workflow.Now(ctx)
 	workflow.SetCurrentDetails(ctx, r.details())
+}
+
+// closeStage adds the current stage's wall time to the summary's stages (workflow time, so a
+// replay computes the same figures).
+func (r *run) closeStage(ctx workflow.Context) {
+	if r.stage == "" || r.entered.IsZero() {
+		return
+	}
+	if r.sum.Stages == nil {
+		r.sum.Stages = map[string]summary.Stage{}
+	}
+	st := r.sum.Stages[r.stage]
+	st.Seconds += workflow.Now(ctx).Sub(r.entered).Seconds()
+	st.Seconds = float64(int64(st.Seconds*1000)) / 1000 // milliseconds are enough
+	r.sum.Stages[r.stage] = st
+}
+
+// changed records how many records the current stage found changed.
+func (r *run) changed(n int) {
+	if r.sum.Stages == nil {
+		r.sum.Stages = map[string]summary.Stage{}
+	}
+	st := r.sum.Stages[r.stage]
+	st.Changed = &n
+	r.sum.Stages[r.stage] = st
 }
 
 func (r *run) fail(what string, err error) {
@@ -210,14 +239,15 @@ func extractOne(ctx workflow.Context, run, source string, full bool) (*activitie
 }
 
 // cleanse cleanses the extracted sources, then advances their watermarks: only committed data moves them.
-func (r *run) cleanse(ctx workflow.Context, sources []string, marks []activities.WatermarkUpdate) error {
+func (r *run) cleanse(ctx workflow.Context, sources []string, marks []activities.WatermarkUpdate, full bool) error {
 	r.enter(ctx, "cleanse")
 	var res activities.CleanseResult
 	if err := workflow.ExecuteActivity(computeOptions(ctx, "cleanse "+strings.Join(sources, ", ")), a.Cleanse,
-		activities.CleanseInput{Run: r.sum.WorkflowID, Sources: sources}).Get(ctx, &res); err != nil {
+		activities.CleanseInput{Run: r.sum.WorkflowID, Sources: sources, Full: full}).Get(ctx, &res); err != nil {
 		return err
 	}
 	r.sum.Cleanse = res
+	r.changed(res.Changed)
 	return workflow.ExecuteActivity(bookkeepingOptions(ctx, "advance watermarks"), a.CommitWatermarks,
 		activities.CommitWatermarksInput{Run: r.sum.WorkflowID, Watermarks: marks}).Get(ctx, nil)
 }
@@ -280,6 +310,8 @@ func (r *run) finish(ctx workflow.Context, fatal error) (summary.Run, error) {
 	if fatal != nil {
 		r.fail(r.stage, fatal)
 	}
+	r.closeStage(ctx)
+	r.entered = time.Time{}
 	r.sum.FinishedAt = workflow.Now(ctx).UTC()
 	r.sum.Status = summary.StatusCompleted
 	if len(r.errs) > 0 {

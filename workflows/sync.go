@@ -38,7 +38,7 @@ func SourceSync(ctx workflow.Context, in SyncInput) (summary.Run, error) {
 	if len(extracted) == 0 {
 		return r.finish(ctx, nil)
 	}
-	if err := r.cleanse(ctx, extracted, marks); err != nil {
+	if err := r.cleanse(ctx, extracted, marks, in.Full); err != nil {
 		return r.finish(ctx, err)
 	}
 	if err := r.resolve(ctx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -44,4 +45,36 @@ func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 		return nil, errors.Join(fmt.Errorf("open postgres %s@%s/%s: %w", cfg.User, cfg.Host, cfg.Database, err), db.Close())
 	}
 	return s, nil
+}
+
+// ResetSchema drops and recreates schema in the database dsn names and returns a DSN whose
+// search_path selects it: a scratch store (the benchmark's), never a production one.
+func ResetSchema(ctx context.Context, dsn, schema string) (string, error) {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return "", fmt.Errorf("postgres: connect: %w", err)
+	}
+	defer conn.Close(ctx)
+	ident := pgx.Identifier{schema}.Sanitize()
+	if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+ident+" CASCADE"); err != nil {
+		return "", fmt.Errorf("postgres: drop schema %s: %w", schema, err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+ident); err != nil {
+		return "", fmt.Errorf("postgres: create schema %s: %w", schema, err)
+	}
+	opt := "-c search_path=" + schema
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			return "", fmt.Errorf("postgres: dsn: %w", err)
+		}
+		q := u.Query()
+		if prev := q.Get("options"); prev != "" {
+			opt = prev + " " + opt
+		}
+		q.Set("options", opt)
+		u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20") // pgx reads "+" literally
+		return u.String(), nil
+	}
+	return dsn + " options='" + opt + "'", nil
 }

@@ -2,17 +2,22 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/cdpflow/cdpflow/record"
 )
 
 var (
 	customersSpec = insertSpec{
-		table:  "customers",
-		cols:   []string{"source", "id", "deleted", "last_run", "data"},
-		suffix: "ON CONFLICT (source, id) DO UPDATE SET deleted = excluded.deleted, last_run = excluded.last_run, data = excluded.data",
+		table: "customers",
+		cols:  []string{"source", "id", "deleted", "digest", "email_key", "phone_key", "last_run", "data"},
+		suffix: "ON CONFLICT (source, id) DO UPDATE SET deleted = excluded.deleted, digest = excluded.digest, " +
+			"email_key = excluded.email_key, phone_key = excluded.phone_key, last_run = excluded.last_run, data = excluded.data",
 	}
 	ordersSpec = insertSpec{
 		table: "orders",
@@ -59,7 +64,7 @@ func upsertClean[T any](ctx context.Context, s *Store, run string, spec insertSp
 // Upsert writes clean records, kind by kind (each atomically); records not in b are kept.
 func (s *Store) Upsert(ctx context.Context, run string, b record.Batch) error {
 	if err := upsertClean(ctx, s, run, customersSpec, b.Customers, record.Customer.Key, func(c record.Customer) []any {
-		return []any{c.Deleted}
+		return []any{c.Deleted, c.Digest, c.EmailKey, c.PhoneKey}
 	}); err != nil {
 		return err
 	}
@@ -156,7 +161,11 @@ func (s *Store) MissingFromRun(ctx context.Context, run, source string) ([]recor
 // CountLiveCustomers counts the clean customers of a source that are not deleted.
 func (s *Store) CountLiveCustomers(ctx context.Context, source string) (int, error) {
 	var n int
-	if err := s.queryRow(ctx, s.r, `SELECT COUNT(*) FROM customers WHERE source = ? AND deleted = ?`, source, false).Scan(&n); err != nil {
+	q, args := `SELECT COUNT(*) FROM customers WHERE source = ? AND deleted = ?`, []any{source, false}
+	if source == "" {
+		q, args = `SELECT COUNT(*) FROM customers WHERE deleted = ?`, []any{false}
+	}
+	if err := s.queryRow(ctx, s.r, q, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count live customers of %s: %w", source, err)
 	}
 	return n, nil
@@ -181,6 +190,99 @@ func (s *Store) ChangedCustomers(ctx context.Context, run string) ([]record.Reco
 		return nil, fmt.Errorf("changed customers: %w", err)
 	}
 	return keys, nil
+}
+
+// CustomersByMatchKeys returns the live customers of source with one of the email or phone keys.
+func (s *Store) CustomersByMatchKeys(ctx context.Context, source string, emailKeys, phoneKeys []string) ([]record.Customer, error) {
+	var out []record.Customer
+	seen := map[string]bool{}
+	per := s.rowsPerStatement(1) - 2
+	for _, q := range []struct {
+		col  string
+		keys []string
+	}{{"email_key", emailKeys}, {"phone_key", phoneKeys}} {
+		for start := 0; start < len(q.keys); start += per {
+			chunk := q.keys[start:min(start+per, len(q.keys))]
+			args := make([]any, 0, len(chunk)+2)
+			args = append(args, source, false)
+			for _, k := range chunk {
+				args = append(args, k)
+			}
+			rows, err := s.query(ctx, s.r, `SELECT source, id, data, digest, email_key, phone_key FROM customers
+				WHERE source = ? AND deleted = ? AND `+inList([]string{q.col}, len(chunk))+` ORDER BY id`, args...)
+			if err != nil {
+				return nil, fmt.Errorf("customers by %s: %w", q.col, err)
+			}
+			for rows.Next() {
+				var src, id, digest, ek, pk string
+				var data []byte
+				if err := rows.Scan(&src, &id, &data, &digest, &ek, &pk); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("customers by %s: %w", q.col, err)
+				}
+				if seen[joinKey(src, id)] {
+					continue
+				}
+				seen[joinKey(src, id)] = true
+				var c record.Customer
+				if err := json.Unmarshal(data, &c); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("customers by %s: decode %s/%s: %w", q.col, src, id, err)
+				}
+				c.Digest, c.EmailKey, c.PhoneKey = digest, ek, pk
+				out = append(out, c)
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, fmt.Errorf("customers by %s: %w", q.col, err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// SetShared rewrites the Shared fields of clean customers in one transaction per chunk of keys.
+func (s *Store) SetShared(ctx context.Context, run string, shared map[record.RecordKey][]string) error {
+	if run == "" {
+		return fmt.Errorf("set shared: empty run")
+	}
+	keys := make([]record.RecordKey, 0, len(shared))
+	for k := range shared {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b record.RecordKey) int {
+		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.ID, b.ID))
+	})
+	const chunk = 5000
+	for start := 0; start < len(keys); start += chunk {
+		part := keys[start:min(start+chunk, len(keys))]
+		have, err := s.GetCustomers(ctx, part)
+		if err != nil {
+			return fmt.Errorf("set shared: %w", err)
+		}
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			for _, k := range part {
+				c, ok := have[k]
+				if !ok {
+					continue
+				}
+				c.Shared = shared[k]
+				data, err := jsonArg(c)
+				if err != nil {
+					return err
+				}
+				if _, err := s.exec(ctx, tx, `UPDATE customers SET data = ?, last_run = ? WHERE source = ? AND id = ?`, data, run, k.Source, k.ID); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("set shared: %w", err)
+		}
+	}
+	return nil
 }
 
 // CountCustomers counts clean customers.

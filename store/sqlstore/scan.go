@@ -26,6 +26,18 @@ type rowScanner[T any] func(rows *sql.Rows) (T, []any, error)
 // read completely and its rows released before fn runs, so fn may call the store (even on a
 // single-connection SQLite). An error returned by fn stops the scan and is returned as is.
 func scanPages[T any](ctx context.Context, s *Store, p pageQuery, scan rowScanner[T], fn func(T) error) error {
+	return scanPageBatches(ctx, s, p, scan, func(page []T) error {
+		for _, v := range page {
+			if err := fn(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// scanPageBatches is scanPages handing fn each page whole; fn must not keep the slice.
+func scanPageBatches[T any](ctx context.Context, s *Store, p pageQuery, scan rowScanner[T], fn func([]T) error) error {
 	var after []any
 	buf := make([]T, 0, min(s.pageSize, 64))
 	for {
@@ -61,8 +73,8 @@ func scanPages[T any](ctx context.Context, s *Store, p pageQuery, scan rowScanne
 			return fmt.Errorf("%s: %w", p.name, err)
 		}
 
-		for _, v := range buf {
-			if err := fn(v); err != nil {
+		if len(buf) > 0 {
+			if err := fn(buf); err != nil {
 				return err
 			}
 		}

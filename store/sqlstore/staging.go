@@ -9,16 +9,18 @@ import (
 	"fmt"
 
 	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/store"
 )
 
 var stagedSpec = insertSpec{
 	table:  "staged",
-	cols:   []string{"run", "kind", "source", "id", "data"},
-	suffix: "ON CONFLICT (run, kind, source, id) DO UPDATE SET data = excluded.data",
+	cols:   []string{"run", "kind", "source", "id", "data", "digest"},
+	suffix: "ON CONFLICT (run, kind, source, id) DO UPDATE SET data = excluded.data, digest = excluded.digest",
 }
 
 // stage writes one page of records of a kind atomically; the last copy of a key wins.
-func stage[T any](ctx context.Context, s *Store, run string, kind record.Kind, recs []T, key func(T) record.RecordKey) error {
+// digest, when set, gives each record's content digest (customers'); others get "".
+func stage[T any](ctx context.Context, s *Store, run string, kind record.Kind, recs []T, key func(T) record.RecordKey, digest func(T) (string, error)) error {
 	if run == "" {
 		return fmt.Errorf("stage %s: empty run", kind)
 	}
@@ -33,7 +35,13 @@ func stage[T any](ctx context.Context, s *Store, run string, kind record.Kind, r
 			return nil, err
 		}
 		k := key(r)
-		return append(args, run, string(kind), k.Source, k.ID, data), nil
+		var d string
+		if digest != nil {
+			if d, err = digest(r); err != nil {
+				return nil, err
+			}
+		}
+		return append(args, run, string(kind), k.Source, k.ID, data, d), nil
 	})
 	if err != nil {
 		return fmt.Errorf("stage %s: %w", kind, err)
@@ -43,13 +51,13 @@ func stage[T any](ctx context.Context, s *Store, run string, kind record.Kind, r
 
 // Stage stores one page of raw records of a run; each kind is written atomically.
 func (s *Store) Stage(ctx context.Context, run string, b record.Batch) error {
-	if err := stage(ctx, s, run, record.KindCustomer, b.Customers, record.Customer.Key); err != nil {
+	if err := stage(ctx, s, run, record.KindCustomer, b.Customers, record.Customer.Key, record.ContentDigest); err != nil {
 		return err
 	}
-	if err := stage(ctx, s, run, record.KindOrder, b.Orders, record.Order.Key); err != nil {
+	if err := stage(ctx, s, run, record.KindOrder, b.Orders, record.Order.Key, nil); err != nil {
 		return err
 	}
-	return stage(ctx, s, run, record.KindEngagement, b.Engagements, record.Engagement.Key)
+	return stage(ctx, s, run, record.KindEngagement, b.Engagements, record.Engagement.Key, nil)
 }
 
 // StagedCounts counts a run's staged records of one source per kind.
@@ -121,6 +129,32 @@ func (s *Store) ScanStaged(ctx context.Context, run, source string, v record.Vis
 		return scanStaged(ctx, s, run, source, record.KindEngagement, v.Engagement)
 	}
 	return nil
+}
+
+// ScanStagedCustomers visits a run's staged customers of one source page by page, undecoded, in
+// (source, id) order. With changedOnly it skips the rows whose digest equals that of the clean row
+// of the same key, unless this run wrote that row (a retried cleanse redoes its own writes).
+func (s *Store) ScanStagedCustomers(ctx context.Context, run, source string, changedOnly bool, fn func([]store.StagedCustomer) error) error {
+	p := pageQuery{
+		name:  "scan staged customers",
+		cols:  "s.source, s.id, s.data, s.digest, COALESCE(c.email_key, ''), COALESCE(c.phone_key, '')",
+		from:  "staged s LEFT JOIN customers c ON c.source = s.source AND c.id = s.id",
+		where: []string{"s.run = ?", "s.kind = ?", "s.source = ?"},
+		args:  []any{run, string(record.KindCustomer), source},
+		key:   []string{"s.source", "s.id"},
+	}
+	if changedOnly {
+		p.where = append(p.where, "(c.id IS NULL OR s.digest = '' OR c.digest <> s.digest OR c.last_run = ?)")
+		p.args = append(p.args, run)
+	}
+	scan := func(rows *sql.Rows) (store.StagedCustomer, []any, error) {
+		var r store.StagedCustomer
+		if err := rows.Scan(&r.Key.Source, &r.Key.ID, &r.Data, &r.Digest, &r.PrevEmailKey, &r.PrevPhoneKey); err != nil {
+			return r, nil, err
+		}
+		return r, []any{r.Key.Source, r.Key.ID}, nil
+	}
+	return scanPageBatches(ctx, s, p, scan, fn)
 }
 
 // DeleteStaged drops a run's staging rows.

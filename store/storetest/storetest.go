@@ -23,6 +23,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Runs", testRuns},
 		{"Staging", testStaging},
 		{"Clean", testClean},
+		{"Changes", testChanges},
 		{"Quarantine", testQuarantine},
 		{"Watermarks", testWatermarks},
 		{"Identity", testIdentity},

@@ -1,0 +1,78 @@
+package profiles_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cdpflow/cdpflow/identity"
+	"github.com/cdpflow/cdpflow/profiles"
+	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/store"
+	"github.com/cdpflow/cdpflow/store/sqlite"
+)
+
+// TestResolve_CostsWhatChanged: a run that changed nothing skips the identity stage; a run that
+// changed one record rewrites only the profile holding it; a changed configuration resolves again.
+func TestResolve_CostsWhatChanged(t *testing.T) {
+	ctx := t.Context()
+	st, err := sqlite.Open(ctx, "file:"+filepath.Join(t.TempDir(), "cdpflow.db"))
+	require.NoError(t, err)
+	defer st.Close()
+	at := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	var recs []record.Customer
+	for i := range 50 {
+		c := record.Customer{Source: "crm", SourceID: fmt.Sprint(i), UpdatedAt: at, Email: fmt.Sprintf("p%d@acme-mail.com", i),
+			FirstName: "pat", LastName: fmt.Sprintf("doe%d", i)}
+		recs = append(recs, c)
+		if i%10 == 0 { // a second record of the same person in another source
+			c.Source = "pos"
+			recs = append(recs, c)
+		}
+	}
+	require.NoError(t, st.Upsert(ctx, "r1", record.Batch{Customers: recs}))
+	cfg := identity.DefaultConfig()
+	resolve := func(run string, cfg identity.Config) (string, int) {
+		t.Helper()
+		sum, err := profiles.Resolve(ctx, st, cfg, profiles.Request{Run: run})
+		require.NoError(t, err)
+		return sum.Mode, sum.Profiles
+	}
+	writtenBy := func() map[string]int {
+		t.Helper()
+		out := map[string]int{}
+		require.NoError(t, st.ScanProfiles(ctx, func(p store.Profile) error { out[p.Run]++; return nil }))
+		return out
+	}
+
+	mode, n := resolve("r1", cfg)
+	require.Equal(t, "full", mode)
+	require.Equal(t, 50, n)
+	require.Equal(t, map[string]int{"r1": 50}, writtenBy())
+
+	mode, n = resolve("r2", cfg)
+	require.Equal(t, "unchanged", mode, "nothing was written since: nothing to resolve")
+	require.Equal(t, 50, n)
+
+	moved := recs[3]
+	moved.Address.City = "Leeds"
+	require.NoError(t, st.Upsert(ctx, "r3", record.Batch{Customers: []record.Customer{moved}}))
+	mode, n = resolve("r3", cfg)
+	require.Equal(t, "incremental", mode)
+	require.Equal(t, 50, n)
+	require.Equal(t, map[string]int{"r1": 49, "r3": 1}, writtenBy(), "only the changed record's profile is written again")
+
+	cfg.Threshold = 0.9
+	mode, _ = resolve("r4", cfg)
+	require.Equal(t, "incremental", mode, "a new configuration is not skipped")
+
+	require.NoError(t, st.Upsert(ctx, "r5", record.Batch{Customers: []record.Customer{{Source: "crm", SourceID: "7", UpdatedAt: at, Deleted: true}}}))
+	mode, n = resolve("r5", cfg)
+	require.Equal(t, "incremental", mode)
+	require.Equal(t, 49, n, "a deleted record's profile goes")
+	mode, _ = resolve("r6", cfg)
+	require.Equal(t, "unchanged", mode)
+}
