@@ -55,9 +55,11 @@ func (a *Activities) Cleanse(ctx context.Context, in CleanseInput) (*CleanseResu
 		if err := a.cleanseOrders(ctx, cl, in.Run, src, res.Orders); err != nil {
 			return nil, err
 		}
-		if err := a.commitEngagements(ctx, in.Run, src); err != nil {
+		ne, err := a.commitEngagements(ctx, in.Run, src)
+		if err != nil {
 			return nil, err
 		}
+		res.Engagements += ne
 		res.BySource[src] = q
 		res.Accepted += q.Accepted
 		res.Quarantined += q.Quarantined
@@ -248,9 +250,11 @@ func (a *Activities) cleanseOrders(ctx context.Context, cl *cleansing.Cleanser, 
 }
 
 // commitEngagements copies analytics rows to the clean table (metrics need no cleansing).
-func (a *Activities) commitEngagements(ctx context.Context, run, src string) error {
+func (a *Activities) commitEngagements(ctx context.Context, run, src string) (int, error) {
 	var batch []record.Engagement
+	n := 0
 	err := a.Store.ScanStaged(ctx, run, src, record.Visitor{Engagement: func(e record.Engagement) error {
+		n++
 		batch = append(batch, e)
 		if len(batch) >= writeBatch {
 			err := a.Store.Upsert(ctx, run, record.Batch{Engagements: batch})
@@ -263,9 +267,9 @@ func (a *Activities) commitEngagements(ctx context.Context, run, src string) err
 		err = a.Store.Upsert(ctx, run, record.Batch{Engagements: batch})
 	}
 	if err != nil {
-		return fmt.Errorf("cleanse %s engagements: %w", src, err)
+		return 0, fmt.Errorf("cleanse %s engagements: %w", src, err)
 	}
-	return nil
+	return n, nil
 }
 
 func (a *Activities) quarantine(ctx context.Context, items []store.QuarantineItem) error {

@@ -4,8 +4,10 @@ package activities
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -23,6 +25,9 @@ import (
 type SegmentInput struct {
 	Run  string
 	AsOf time.Time
+	// Quiet says the run changed no profile, order or engagement: the memberships computed earlier
+	// the same day by the same definitions still hold unless a rule reads the clock (now).
+	Quiet bool
 }
 
 // SegmentResult counts each segment's members and changes.
@@ -39,6 +44,12 @@ func (a *Activities) Segment(ctx context.Context, in SegmentInput) (*SegmentResu
 	eng, err := segments.New(defs)
 	if err != nil {
 		return nil, configError("segments: %v", err)
+	}
+	inputs := segmentInputs{Day: in.AsOf.UTC().Format(time.DateOnly), Defs: defs}
+	if in.Quiet {
+		if res, ok, err := a.segmentsUnchanged(ctx, inputs); err != nil || ok {
+			return res, err
+		}
 	}
 	profiles, err := a.segmentProfiles(ctx)
 	if err != nil {
@@ -69,7 +80,63 @@ func (a *Activities) Segment(ctx context.Context, in SegmentInput) (*SegmentResu
 		out.Segments[n] = summary.Segment{Members: ch.Members, Added: len(ch.Added), Removed: len(ch.Removed)}
 		hb.Beat(n)
 	}
+	inputs.Names = names
+	if err := a.setSegmentInputs(ctx, inputs); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// segmentInputs is what the last evaluation depended on besides the data: its day, the
+// definitions, and the segments it produced.
+type segmentInputs struct {
+	Day   string                `json:"day"`
+	Defs  []segments.Definition `json:"defs"`
+	Names []string              `json:"names"`
+}
+
+const metaSegmentInputs = "segments.inputs"
+
+func (a *Activities) setSegmentInputs(ctx context.Context, in segmentInputs) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("encode segment inputs: %w", err)
+	}
+	if err := a.Store.SetMeta(ctx, metaSegmentInputs, b); err != nil {
+		return fmt.Errorf("store segment inputs: %w", err)
+	}
+	return nil
+}
+
+// segmentsUnchanged returns the current memberships, unchanged, when the last evaluation had the
+// same day and definitions and no rule reads the clock: with the data unchanged too, evaluating
+// again would give the same members.
+func (a *Activities) segmentsUnchanged(ctx context.Context, want segmentInputs) (*SegmentResult, bool, error) {
+	for _, d := range want.Defs {
+		if strings.Contains(d.Rule, "now") {
+			return nil, false, nil
+		}
+	}
+	b, err := a.Store.GetMeta(ctx, metaSegmentInputs)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read segment inputs: %w", err)
+	}
+	var last segmentInputs
+	if err := json.Unmarshal(b, &last); err != nil || last.Day != want.Day || !slices.Equal(last.Defs, want.Defs) {
+		return nil, false, nil
+	}
+	out := &SegmentResult{Segments: map[string]summary.Segment{}}
+	for _, n := range last.Names {
+		members, err := a.Store.SegmentMembers(ctx, n)
+		if err != nil {
+			return nil, false, fmt.Errorf("read segment %s: %w", n, err)
+		}
+		out.Segments[n] = summary.Segment{Members: len(members)}
+	}
+	return out, true, nil
 }
 
 // segmentProfiles builds one segments.Profile per stored profile, with the orders and engagement

@@ -90,6 +90,7 @@ type Cleanse struct {
 	Reasons     map[string]int     `json:"reasons"`           // quarantine reasons
 	Flags       map[string]int     `json:"flags,omitempty"`   // fields dropped or flagged on accepted records
 	Orders      *OrderCounts       `json:"orders,omitempty"`
+	Engagements int                `json:"engagements,omitempty"` // analytics rows committed
 	BySource    map[string]Quality `json:"by_source,omitempty"`
 }
 

@@ -77,6 +77,13 @@ func (r *run) closeStage(ctx workflow.Context) {
 	r.sum.Stages[r.stage] = st
 }
 
+// quiet reports whether the run so far changed nothing segments read: identity found nothing to
+// do, and no order or engagement was committed.
+func (r *run) quiet() bool {
+	c := r.sum.Cleanse
+	return r.sum.Identity.Mode == "unchanged" && (c.Orders == nil || c.Orders.Accepted == 0) && c.Engagements == 0
+}
+
 // changed records how many records the current stage found changed.
 func (r *run) changed(n int) {
 	if r.sum.Stages == nil {
@@ -267,7 +274,7 @@ func (r *run) segment(ctx workflow.Context) error {
 	r.enter(ctx, "segment")
 	var res activities.SegmentResult
 	if err := workflow.ExecuteActivity(computeOptions(ctx, "compute segments"), a.Segment,
-		activities.SegmentInput{Run: r.sum.WorkflowID, AsOf: workflow.Now(ctx).UTC()}).Get(ctx, &res); err != nil {
+		activities.SegmentInput{Run: r.sum.WorkflowID, AsOf: workflow.Now(ctx).UTC(), Quiet: r.quiet()}).Get(ctx, &res); err != nil {
 		return err
 	}
 	for _, name := range slices.Sorted(maps.Keys(res.Segments)) {
