@@ -255,6 +255,13 @@ func (s *Store) ScanDeliveries(ctx context.Context, f store.DeliveryFilter, fn f
 			p.args = append(p.args, c.val)
 		}
 	}
+	// The leading key columns pinned to one value (destination, then run).
+	if f.Destination != "" {
+		p.fixed = 1
+		if f.Run != "" {
+			p.fixed = 2
+		}
+	}
 	if len(f.Statuses) > 0 {
 		p.where = append(p.where, "status IN ("+marks(len(f.Statuses))+")")
 		for _, st := range f.Statuses {

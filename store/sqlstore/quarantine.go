@@ -63,6 +63,7 @@ func (s *Store) ScanQuarantine(ctx context.Context, run string, fn func(store.Qu
 	if run != "" {
 		p.where = []string{"run = ?"}
 		p.args = []any{run}
+		p.fixed = 1
 	}
 	return scanPages(ctx, s, p, func(rows *sql.Rows) (store.QuarantineItem, []any, error) {
 		var q store.QuarantineItem

@@ -17,6 +17,10 @@ type pageQuery struct {
 	where []string // filters with ? placeholders
 	args  []any    // their arguments
 	key   []string // columns that order the rows and identify each one
+	// fixed is how many leading key columns the where pins to one value: the next page starts
+	// after the rest only, so the range is an index seek (SQLite does not seek on a row-value
+	// range over columns an equality already fixes, and would rescan from the start every page).
+	fixed int
 }
 
 // rowScanner reads one row and returns the value and its key (the values of pageQuery.key).
@@ -44,8 +48,13 @@ func scanPageBatches[T any](ctx context.Context, s *Store, p pageQuery, scan row
 		where := append([]string(nil), p.where...)
 		args := append([]any(nil), p.args...)
 		if after != nil {
-			where = append(where, "("+strings.Join(p.key, ", ")+") > ("+strings.TrimSuffix(strings.Repeat("?, ", len(after)), ", ")+")")
-			args = append(args, after...)
+			rest, vals := p.key[p.fixed:], after[p.fixed:]
+			if len(rest) == 1 {
+				where = append(where, rest[0]+" > ?")
+			} else {
+				where = append(where, "("+strings.Join(rest, ", ")+") > ("+strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")+")")
+			}
+			args = append(args, vals...)
 		}
 		q := "SELECT " + p.cols + " FROM " + p.from
 		if len(where) > 0 {

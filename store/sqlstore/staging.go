@@ -95,6 +95,7 @@ func scanStaged[T any](ctx context.Context, s *Store, run, source string, kind r
 	if source != "" {
 		p.where = append(p.where, "source = ?")
 		p.args = append(p.args, source)
+		p.fixed = 1
 	}
 	return scanPages(ctx, s, p, decodeKeyed[T], fn)
 }
@@ -142,6 +143,7 @@ func (s *Store) ScanStagedCustomers(ctx context.Context, run, source string, cha
 		where: []string{"s.run = ?", "s.kind = ?", "s.source = ?"},
 		args:  []any{run, string(record.KindCustomer), source},
 		key:   []string{"s.source", "s.id"},
+		fixed: 1,
 	}
 	if changedOnly {
 		p.where = append(p.where, "(c.id IS NULL OR s.digest = '' OR c.digest <> s.digest OR c.last_run = ?)")
