@@ -38,6 +38,9 @@ func (a *Activities) Push(ctx context.Context, in PushInput) (*PushResult, error
 	if err != nil {
 		return nil, configError("push %s: %v", in.Destination, err)
 	}
+	// Beating from here on: building a large audience alone outlasts the heartbeat timeout.
+	hb := startHeartbeat(ctx, "push "+in.Destination)
+	defer hb.Stop()
 	segs := in.Segments
 	if len(segs) == 0 {
 		segs = a.Config.DestinationSegments(dcfg.Name)
@@ -61,8 +64,6 @@ func (a *Activities) Push(ctx context.Context, in PushInput) (*PushResult, error
 	if serr != nil {
 		a.logger().Warn("settling earlier sends failed; they stay blocked", "destination", in.Destination, "error", serr)
 	}
-	hb := startHeartbeat(ctx, "push "+in.Destination)
-	defer hb.Stop()
 	req := delivery.Request{Destination: in.Destination, Run: in.Run, Connector: dest,
 		Audience: aud, AddOnly: in.AddOnly, BatchSize: dcfg.BatchSize, Now: a.now,
 		Progress: func(key string) { hb.Beat(key) }}

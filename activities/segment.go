@@ -45,6 +45,9 @@ func (a *Activities) Segment(ctx context.Context, in SegmentInput) (*SegmentResu
 	if err != nil {
 		return nil, configError("segments: %v", err)
 	}
+	// Beating from here on: reading a million profiles alone outlasts the heartbeat timeout.
+	hb := startHeartbeat(ctx, "evaluating")
+	defer hb.Stop()
 	inputs := segmentInputs{Day: in.AsOf.UTC().Format(time.DateOnly), Defs: defs}
 	if in.Quiet {
 		if res, ok, err := a.segmentsUnchanged(ctx, inputs); err != nil || ok {
@@ -55,8 +58,6 @@ func (a *Activities) Segment(ctx context.Context, in SegmentInput) (*SegmentResu
 	if err != nil {
 		return nil, err
 	}
-	hb := startHeartbeat(ctx, "evaluating")
-	defer hb.Stop()
 	res, err := eng.EvaluateMembersContext(ctx, profiles, in.AsOf)
 	var re *segments.RuleError
 	if errors.As(err, &re) {
