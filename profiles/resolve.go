@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/cdpflow/cdpflow/identity"
 	"github.com/cdpflow/cdpflow/privacy"
 	"github.com/cdpflow/cdpflow/record"
-	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/summary"
 )
 
@@ -30,11 +28,12 @@ type Request struct {
 
 // Resolve links the clean customers into profiles and saves the result.
 func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (summary.Identity, error) {
-	prev, err := LoadState(ctx, st)
-	if err != nil {
+	// The skip is decided before the identity graph is read: that read alone is seconds per million.
+	var splits any
+	if err := getMeta(ctx, st, metaSplits, &splits); err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
-	inputs, err := inputsDigest(cfg, prev)
+	inputs, err := inputsDigest(cfg, splits)
 	if err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
@@ -43,7 +42,7 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 		if changed, err = st.ChangedCustomers(ctx, req.Run); err != nil {
 			return summary.Identity{}, fmt.Errorf("resolve: list changed customers: %w", err)
 		}
-		if skip, err := unchanged(ctx, st, prev, changed, inputs); err != nil || skip {
+		if records, skip, err := unchanged(ctx, st, changed, inputs); err != nil || skip {
 			if err != nil {
 				return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 			}
@@ -51,8 +50,12 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 			if err != nil {
 				return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 			}
-			return summary.Identity{Records: len(prev.Links), Profiles: n, Mode: "unchanged"}, nil
+			return summary.Identity{Records: records, Profiles: n, Mode: "unchanged"}, nil
 		}
+	}
+	prev, err := LoadState(ctx, st)
+	if err != nil {
+		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
 	var recs []record.Customer
 	if err := st.ScanRecords(ctx, record.Visitor{Customer: func(c record.Customer) error {
@@ -90,7 +93,7 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 	if err := save(ctx, st, req.Run, prev, res, now(), dirty); err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
-	if err := st.SetMeta(ctx, metaInputs, []byte(inputs)); err != nil {
+	if err := setMeta(ctx, st, metaInputs, resolvedInputs{Digest: inputs, Records: len(res.Links)}); err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
 	// The opt-out index is rebuilt from the same records: an opt-out anywhere wins at push time.
@@ -137,16 +140,22 @@ func summarize(prior identity.State, res identity.Result, mode string) summary.I
 	return out
 }
 
-// metaInputs keeps inputsDigest of the last resolution.
+// metaInputs keeps what the last resolution depended on (resolvedInputs).
 const metaInputs = "identity.inputs"
+
+// resolvedInputs is the last resolution's inputs digest and how many records it linked.
+type resolvedInputs struct {
+	Digest  string `json:"digest"`
+	Records int    `json:"records"`
+}
 
 // inputsDigest covers what a resolution depends on besides the records: the identity
 // configuration and the unmerge decisions.
-func inputsDigest(cfg identity.Config, prev identity.State) (string, error) {
+func inputsDigest(cfg identity.Config, splits any) (string, error) {
 	b, err := json.Marshal(struct {
 		Config identity.Config
 		Splits any
-	}{cfg, prev.Splits})
+	}{cfg, splits})
 	if err != nil {
 		return "", fmt.Errorf("digest identity inputs: %w", err)
 	}
@@ -155,23 +164,20 @@ func inputsDigest(cfg identity.Config, prev identity.State) (string, error) {
 }
 
 // unchanged reports whether an incremental resolution would find nothing to do: no record was
-// written this run, the store holds exactly the records the profiles link (none was erased or
-// removed behind the identity stage's back), and the configuration and unmerge decisions are those
-// of the last resolution.
-func unchanged(ctx context.Context, st Store, prev identity.State, changed []record.RecordKey, inputs string) (bool, error) {
-	if len(changed) > 0 || len(prev.Links) == 0 {
-		return false, nil
+// written this run, the store holds as many live records as the last resolution linked (none was
+// erased or removed behind the identity stage's back), and the configuration and unmerge decisions
+// are those of the last resolution. It returns that resolution's record count.
+func unchanged(ctx context.Context, st Store, changed []record.RecordKey, inputs string) (int, bool, error) {
+	if len(changed) > 0 {
+		return 0, false, nil
 	}
-	last, err := st.GetMeta(ctx, metaInputs)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil || string(last) != inputs {
-		return false, err
+	var last resolvedInputs
+	if err := getMeta(ctx, st, metaInputs, &last); err != nil || last.Digest != inputs || last.Records == 0 {
+		return 0, false, err
 	}
 	live, err := st.CountLiveCustomers(ctx, "")
 	if err != nil {
-		return false, err
+		return 0, false, err
 	}
-	return live == len(prev.Links), nil
+	return last.Records, live == last.Records, nil
 }
