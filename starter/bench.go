@@ -107,21 +107,11 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	defer server.stop()
-	rt, err := engine.Build(ctx, cfg, log)
+	cl, stopWorker, err := startInProcessWorker(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer rt.Close()
-	cl, err := engine.Dial(cfg, log)
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	w := engine.NewWorker(cl, cfg.Temporal.TaskQueue, rt.Activities)
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("bench: start worker: %w", err)
-	}
-	defer w.Stop()
+	defer stopWorker()
 	if *cpuProfile != "" {
 		f, err := createOutput("--cpuprofile", *cpuProfile, true)
 		if err != nil {

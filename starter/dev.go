@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cdpflow/cdpflow/engine"
 	"github.com/cdpflow/cdpflow/summary"
 	"github.com/cdpflow/cdpflow/workflows"
 )
@@ -87,22 +86,12 @@ func runDev(ctx context.Context, args []string) error {
 	}
 	defer server.stop()
 
-	rt, err := engine.Build(ctx, cfg, log)
+	cl, stopWorker, err := startInProcessWorker(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer rt.Close()
-	cl, err := engine.Dial(cfg, log)
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
+	defer stopWorker()
 	ready := ensureSearchAttributes(ctx, cl, cfg.Temporal.Namespace, log)
-	w := engine.NewWorker(cl, cfg.Temporal.TaskQueue, rt.Activities)
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("start worker: %w", err)
-	}
-	defer w.Stop()
 
 	id := workflows.RefreshID(time.Now())
 	run, err := startRun(ctx, cl, cfg, startRequest{

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/cdpflow/cdpflow/config"
+	"github.com/cdpflow/cdpflow/engine"
 	"github.com/cdpflow/cdpflow/workflows"
 )
 
@@ -175,3 +177,24 @@ func (quietLogger) Debug(string, ...any) {}
 func (quietLogger) Info(string, ...any)  {}
 func (quietLogger) Warn(string, ...any)  {}
 func (quietLogger) Error(string, ...any) {}
+
+// startInProcessWorker builds the runtime, connects to Temporal and starts a worker in this
+// process (starter dev, starter bench). stop stops the worker, then closes the client and runtime.
+func startInProcessWorker(ctx context.Context, cfg *config.Config, log *slog.Logger) (client.Client, func(), error) {
+	rt, err := engine.Build(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	cl, err := engine.Dial(cfg, log)
+	if err != nil {
+		rt.Close()
+		return nil, nil, err
+	}
+	w := engine.NewWorker(cl, cfg.Temporal.TaskQueue, rt.Activities)
+	if err := w.Start(); err != nil {
+		cl.Close()
+		rt.Close()
+		return nil, nil, fmt.Errorf("start worker: %w", err)
+	}
+	return cl, func() { w.Stop(); cl.Close(); rt.Close() }, nil
+}

@@ -62,6 +62,11 @@ func ResetSchema(ctx context.Context, dsn, schema string) (string, error) {
 	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+ident); err != nil {
 		return "", fmt.Errorf("postgres: create schema %s: %w", schema, err)
 	}
+	return WithSearchPath(dsn, schema)
+}
+
+// WithSearchPath adds "options=-c search_path=<schema>" to a URL or key=value DSN.
+func WithSearchPath(dsn, schema string) (string, error) {
 	opt := "-c search_path=" + schema
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		u, err := url.Parse(dsn)

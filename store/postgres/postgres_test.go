@@ -5,9 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -73,19 +71,9 @@ func freshSchema(tb testing.TB, dsn string) string {
 
 // withSearchPath adds "options=-c search_path=<schema>" to a URL or key=value DSN.
 func withSearchPath(tb testing.TB, dsn, schema string) string {
-	opt := "-c search_path=" + schema
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		require.NoError(tb, err)
-		q := u.Query()
-		if prev := q.Get("options"); prev != "" {
-			opt = prev + " " + opt
-		}
-		q.Set("options", opt)
-		u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20") // pgx reads "+" literally
-		return u.String()
-	}
-	return dsn + " options='" + opt + "'"
+	out, err := postgres.WithSearchPath(dsn, schema)
+	require.NoError(tb, err)
+	return out
 }
 
 // open opens a store in a fresh schema.
