@@ -34,6 +34,9 @@ type Config struct {
 	Log          Log           `koanf:"log"`
 	Privacy      Privacy       `koanf:"privacy"`
 	Retention    Retention     `koanf:"retention"`
+	Approval     Approval      `koanf:"approval"`
+	Serve        Serve         `koanf:"serve"`
+	Metrics      Metrics       `koanf:"metrics"`
 
 	// Dev is set by `starter dev`: connectors without base_url use the sandbox.
 	Dev bool `koanf:"-"`
@@ -291,4 +294,41 @@ func (c *Config) DestinationSegments(destination string) []string {
 		}
 	}
 	return out
+}
+
+// Approval holds back big removals: a destination run that would remove more than
+// MaxRemoveFraction of its audience, or more than MaxRemoves members, waits for an operator's
+// decision (adds go ahead); no decision within Timeout removes nobody.
+type Approval struct {
+	MaxRemoveFraction float64       `koanf:"max_remove_fraction"`
+	MaxRemoves        int           `koanf:"max_removes"`
+	Timeout           time.Duration `koanf:"timeout"`
+}
+
+// Serve is `starter serve`: the web console and HTTP API.
+type Serve struct {
+	Listen string       `koanf:"listen"`
+	Tokens []ServeToken `koanf:"tokens"`
+	// TemporalUI is the Temporal UI base URL runs link to (default: the dev server's UI).
+	TemporalUI string `koanf:"temporal_ui"`
+}
+
+// ServeToken is one bearer token of the console and API; the token itself is in TokenEnv.
+type ServeToken struct {
+	Name     string `koanf:"name"`
+	Role     string `koanf:"role"` // viewer | operator
+	TokenEnv string `koanf:"token_env"`
+}
+
+// Metrics is where the worker serves Prometheus /metrics (empty: not served).
+type Metrics struct {
+	Listen string `koanf:"listen"`
+}
+
+// Token returns the secret of a serve token (from the environment the configuration was loaded with).
+func (c *Config) Token(t ServeToken) string {
+	if c.getenv == nil || t.TokenEnv == "" {
+		return ""
+	}
+	return c.getenv(t.TokenEnv)
 }

@@ -12,6 +12,8 @@ func Defaults() map[string]any {
 			"ui_port": 8233, "dev_db": ".cdpflow/temporal.db",
 		},
 		"store":     map[string]any{"driver": "sqlite", "dsn": "file:.cdpflow/cdpflow.db"},
+		"approval":  map[string]any{"max_remove_fraction": 0.2, "max_removes": 10000, "timeout": "24h"},
+		"serve":     map[string]any{"listen": "127.0.0.1:8090"},
 		"retention": map[string]any{"quarantine": "30d", "staged": "7d", "ledger_details": "90d", "run_summaries": "400d"},
 		"privacy":   map[string]any{"codec_server": map[string]any{"listen": "127.0.0.1:8081", "origins": []any{"http://localhost:8233", "http://127.0.0.1:8233"}}},
 		"sources": []any{

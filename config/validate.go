@@ -40,6 +40,8 @@ func (c *Config) Validate() error {
 	v.sandbox()
 	v.privacy()
 	v.retention()
+	v.approval()
+	v.serve()
 	if len(v.errs) == 0 {
 		return nil
 	}
@@ -398,4 +400,54 @@ func (c *Config) SegmentDefinitions() []segments.Definition {
 // Options returns the cleanse block in the cleansing package's form.
 func (c Cleanse) Options() cleansing.Options {
 	return cleansing.Options{DefaultRegion: c.DefaultRegion, RejectDisposable: c.RejectDisposableEmails, DateOrder: c.DateOrder}
+}
+
+func (v *validator) approval() {
+	a := v.cfg.Approval
+	if a.MaxRemoveFraction < 0 || a.MaxRemoveFraction > 1 {
+		v.add("approval.max_remove_fraction", "is %g; use a share between 0 and 1, e.g. 0.2 (1 never holds on the share)", a.MaxRemoveFraction)
+	}
+	if a.MaxRemoves < 0 {
+		v.add("approval.max_removes", "is %d; use 0 (no count limit) or a positive number", a.MaxRemoves)
+	}
+	if a.Timeout < time.Minute {
+		v.add("approval.timeout", "is %s; use at least 1m, e.g. 24h (no decision by then removes nobody)", a.Timeout)
+	}
+}
+
+// ServeRoles are the roles a serve token can have: viewers read, operators also trigger,
+// preview and approve.
+var ServeRoles = []string{"viewer", "operator"}
+
+func (v *validator) serve() {
+	s := v.cfg.Serve
+	v.listen("serve.listen", s.Listen, "127.0.0.1:8090")
+	v.listen("metrics.listen", v.cfg.Metrics.Listen, "127.0.0.1:9464")
+	if s.TemporalUI != "" {
+		c := &connectors.Check{Key: "serve.temporal_ui"}
+		connectors.CheckURL(c, "", s.TemporalUI)
+		v.errs = append(v.errs, c.Problems...)
+	}
+	seen := map[string]bool{}
+	for i, t := range s.Tokens {
+		key := fmt.Sprintf("serve.tokens[%d]", i)
+		v.uniqueName(key, "serve token", t.Name, seen)
+		if !slices.Contains(ServeRoles, t.Role) {
+			v.add(key+".role", "is %q; use one of %v", t.Role, ServeRoles)
+		}
+		if t.TokenEnv == "" {
+			v.add(key+".token_env", "is missing; name the environment variable that holds this token")
+		}
+		v.envName(key+".token_env", t.TokenEnv)
+	}
+}
+
+// listen checks an optional host:port listen address.
+func (v *validator) listen(key, addr, example string) {
+	if addr == "" {
+		return
+	}
+	if _, port, err := net.SplitHostPort(addr); err != nil || !validPort(port) {
+		v.add(key, "%q is not host:port; use e.g. %s", addr, example)
+	}
 }

@@ -150,6 +150,37 @@ type Destination struct {
 	Retries             int    `json:"retries,omitempty"`   // HTTP-level retries
 	Throttled           int    `json:"throttled,omitempty"` // rate-limit answers received
 	Error               string `json:"error,omitempty"`
+	// Approval is set when the run's removals were held for an operator's decision.
+	Approval *Approval `json:"approval,omitempty"`
+}
+
+// Approval is what became of a destination run's held removals.
+type Approval struct {
+	Status string `json:"status"` // approved | rejected | timed_out
+	// Removes is how many removals were held; Current the audience they were a share of.
+	Removes int    `json:"removes"`
+	Current int    `json:"current"`
+	Reason  string `json:"reason"`
+	By      string `json:"by,omitempty"`
+}
+
+// Preview is what a destination run would do, computed without calling the vendor.
+type Preview struct {
+	Destination string `json:"destination"`
+	Current     int    `json:"current"` // members the ledger says the vendor holds
+	Adds        int    `json:"adds"`
+	Updates     int    `json:"updates"`
+	Removes     int    `json:"removes"`
+	Unchanged   int    `json:"unchanged"`
+	// Held lists sends blocked until settled or rejected earlier, by reason.
+	Held                map[string]int `json:"held,omitempty"`
+	SkippedNoConsent    int            `json:"skipped_no_consent"`
+	SkippedNoIdentifier int            `json:"skipped_no_identifier,omitempty"`
+	// Samples are a few profile ids per change (adds, updates, removes), sorted.
+	Samples map[string][]string `json:"samples,omitempty"`
+	// NeedsApproval and Reason: a run would hold these removals for an operator.
+	NeedsApproval bool   `json:"needs_approval"`
+	Reason        string `json:"reason,omitempty"`
 }
 
 // JSON renders the summary as one JSON object.
@@ -196,6 +227,11 @@ func (r Run) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "    %-16s +%d ~%d -%d, %d failed, %d rejected, %d skipped (no consent)", name, d.Added, d.Updated, d.Removed, d.Failed, d.Rejected, d.SkippedNoConsent)
 			if d.Error != "" {
 				fmt.Fprintf(w, "  ERROR: %s", d.Error)
+			}
+			if ap := d.Approval; ap != nil && ap.Status != "approved" {
+				fmt.Fprintf(w, "  REMOVALS %s: %d not removed (%s)", strings.ToUpper(strings.ReplaceAll(ap.Status, "_", " ")), ap.Removes, ap.Reason)
+			} else if ap != nil {
+				fmt.Fprintf(w, "  (removals approved by %s)", ap.By)
 			}
 			fmt.Fprintln(w)
 		}

@@ -108,3 +108,15 @@ func purgeOptions(ctx workflow.Context) workflow.Context {
 		Summary: "purge by retention policy",
 	})
 }
+
+// preview: reads the ledger and the audience, calls no vendor.
+func previewOptions(ctx workflow.Context, destination string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Minute,
+		ScheduleToStartTimeout: scheduleToStart,
+		HeartbeatTimeout:       heartbeatTimeout,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 5 * time.Second, BackoffCoefficient: 2,
+			MaximumInterval: time.Minute, MaximumAttempts: 5, NonRetryableErrorTypes: nonRetryable},
+		Summary: "preview " + destination,
+	})
+}

@@ -40,6 +40,7 @@ func (s *refreshSuite) SetupTest() {
 	s.env.OnActivity(a.Resolve, mock.Anything, mock.Anything).Return(&activities.ResolveResult{Records: 9, Profiles: 6}, nil)
 	s.env.OnActivity(a.Segment, mock.Anything, mock.Anything).Return(&activities.SegmentResult{
 		Segments: map[string]summary.Segment{"rfm.champions": {Members: 2, Added: 2}}}, nil)
+	s.env.OnActivity(a.PreviewPush, mock.Anything, mock.Anything).Return(&activities.PreviewResult{}, nil).Maybe()
 }
 
 func (s *refreshSuite) AfterTest(_, _ string) { s.env.AssertExpectations(s.T()) }
@@ -88,6 +89,7 @@ func planned(sources, destinations []string) *testsuite.TestWorkflowEnvironment 
 	env.OnActivity(a.StartRun, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(a.FinishRun, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(a.Plan, mock.Anything, mock.Anything).Return(&activities.PlanResult{Sources: sources, Destinations: destinations}, nil)
+	env.OnActivity(a.PreviewPush, mock.Anything, mock.Anything).Return(&activities.PreviewResult{}, nil).Maybe()
 	return env
 }
 

@@ -34,19 +34,25 @@ type run struct {
 	attrs bool
 	// unreachable are connectors the preflight could not reach: skipped, reported failed.
 	unreachable map[string]string
+	// pending are destination runs whose removals wait for an operator (approval.go).
+	pending map[string]*PendingApproval
+	// listening is set once the approval signal is being received.
+	listening bool
 }
 
 // Progress is what the progress query returns.
 type Progress struct {
 	Stage   string      `json:"stage"`
 	Summary summary.Run `json:"summary"`
+	// Approvals are the destination runs waiting for an operator's decision.
+	Approvals []PendingApproval `json:"approvals,omitempty"`
 }
 
 func newRun(ctx workflow.Context, kind string) (*run, error) {
 	info := workflow.GetInfo(ctx)
 	r := &run{sum: summary.New(info.WorkflowExecution.ID, info.WorkflowExecution.RunID, kind, workflow.Now(ctx).UTC())}
 	err := workflow.SetQueryHandler(ctx, ProgressQuery, func() (Progress, error) {
-		return Progress{Stage: r.stage, Summary: r.sum}, nil
+		return Progress{Stage: r.stage, Summary: r.sum, Approvals: r.waiting()}, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("register progress query: %w", err)
@@ -289,6 +295,8 @@ func (r *run) push(ctx workflow.Context, dests []string, segments []string, addO
 	r.enter(ctx, "push")
 	results := make([]activities.PushResult, len(dests))
 	errs := make([]error, len(dests))
+	// Versioned: runs started before approvals existed replay without the preview step.
+	approvals := !addOnly && workflow.GetVersion(ctx, "approval", workflow.DefaultVersion, 1) >= 1
 	wg := workflow.NewWaitGroup(ctx)
 	for i, d := range dests {
 		if msg, skip := r.unreachable[d]; skip {
@@ -298,8 +306,12 @@ func (r *run) push(ctx workflow.Context, dests []string, segments []string, addO
 		wg.Add(1)
 		workflow.Go(ctx, func(ctx workflow.Context) {
 			defer wg.Done()
-			errs[i] = workflow.ExecuteActivity(pushOptions(ctx, d), a.Push,
-				activities.PushInput{Run: r.sum.WorkflowID, Destination: d, Segments: segments, AddOnly: addOnly}).Get(ctx, &results[i])
+			in := activities.PushInput{Run: r.sum.WorkflowID, Destination: d, Segments: segments, AddOnly: addOnly}
+			if approvals {
+				results[i], errs[i] = r.pushApproved(ctx, in)
+				return
+			}
+			errs[i] = workflow.ExecuteActivity(pushOptions(ctx, d), a.Push, in).Get(ctx, &results[i])
 		})
 	}
 	wg.Wait(ctx)
@@ -384,6 +396,10 @@ func (r *run) details() string {
 	}
 	if r.sum.Identity.Records > 0 {
 		fmt.Fprintf(&b, "identity: %d records → %d profiles\n\n", r.sum.Identity.Records, r.sum.Identity.Profiles)
+	}
+	for _, p := range r.waiting() {
+		fmt.Fprintf(&b, "**waiting for approval: %s** — %s. Decide by %s with `starter approve %s %s` (or `--reject`), or in the console.\n\n",
+			p.Destination, p.Reason, p.Deadline.UTC().Format(time.RFC3339), r.sum.WorkflowID, p.Destination)
 	}
 	if len(r.sum.Destinations) > 0 {
 		b.WriteString("| destination | added | updated | removed | failed | skipped (consent) |\n|---|---|---|---|---|---|\n")
