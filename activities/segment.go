@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/cdpflow/cdpflow/connectors"
-	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/profiles"
 	"github.com/cdpflow/cdpflow/segments"
 	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/summary"
@@ -143,60 +143,7 @@ func (a *Activities) segmentsUnchanged(ctx context.Context, want segmentInputs) 
 // segmentProfiles builds one segments.Profile per stored profile, with the orders and engagement
 // rows of all its source records.
 func (a *Activities) segmentProfiles(ctx context.Context) ([]segments.Profile, error) {
-	var profiles []segments.Profile
-	index := map[string]int{}
-	emailIndex := map[string]int{}
-	if err := a.Store.ScanProfiles(ctx, func(p store.Profile) error {
-		index[p.ID] = len(profiles)
-		if p.Golden.Email != "" {
-			emailIndex[p.Golden.Email] = len(profiles)
-		}
-		profiles = append(profiles, segments.Profile{ID: p.ID, Customer: p.Golden})
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("read profiles: %w", err)
-	}
-	byRecord := map[record.RecordKey]int{}
-	if err := a.Store.ScanLinks(ctx, func(l store.Link) error {
-		if i, ok := index[l.ProfileID]; ok {
-			byRecord[l.Record] = i
-		}
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("read links: %w", err)
-	}
-	if err := a.Store.ScanRecords(ctx, record.Visitor{Order: func(o record.Order) error {
-		i, ok := -1, false
-		if k, has := o.CustomerKey(); has {
-			i, ok = byRecord[k]
-		}
-		if !ok && o.Email != "" {
-			i, ok = emailIndex[strings.ToLower(o.Email)]
-		}
-		if ok {
-			profiles[i].Orders = append(profiles[i].Orders, o)
-		}
-		return nil
-	}}); err != nil {
-		return nil, fmt.Errorf("read orders: %w", err)
-	}
-	customerSource := a.customerSources()
-	if err := a.Store.ScanRecords(ctx, record.Visitor{Engagement: func(e record.Engagement) error {
-		i, ok := byRecord[record.RecordKey{Source: customerSource[e.Source], ID: e.CustomerRef}]
-		if !ok {
-			return nil
-		}
-		if profiles[i].Engagement == nil {
-			profiles[i].Engagement = map[string]float64{}
-		}
-		for m, v := range e.Metrics {
-			profiles[i].Engagement[m] += v
-		}
-		return nil
-	}}); err != nil {
-		return nil, fmt.Errorf("read engagement: %w", err)
-	}
-	return profiles, nil
+	return profiles.ForSegments(ctx, a.Store, a.customerSources())
 }
 
 // customerSources maps each analytics source to the source whose customer ids it reports.

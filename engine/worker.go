@@ -27,5 +27,6 @@ func RegisterWorkflows(r interface {
 	r.RegisterWorkflow(workflows.CustomerRefresh)
 	r.RegisterWorkflow(workflows.SourceSync)
 	r.RegisterWorkflow(workflows.Campaign)
+	r.RegisterWorkflow(workflows.Preview)
 	r.RegisterWorkflow(workflows.Erasure)
 }

@@ -259,3 +259,7 @@ func consentState(m map[record.Channel]record.Consent, ch record.Channel) string
 	}
 	return string(record.ConsentUnknown)
 }
+
+// Countable reports whether an order counts as a purchase as of now (not cancelled, refunded or
+// voided, and not in the future): the rule every order figure of the engine follows.
+func Countable(o *record.Order, now time.Time) bool { return countable(o, now) }

@@ -128,8 +128,8 @@ func runBench(ctx context.Context, args []string) error {
 	refresh := func(name string, full bool) error {
 		resetPeakRSS()
 		start := time.Now()
-		run, err := startRun(ctx, cl, cfg, startRequest{id: "bench-" + name + "-" + strconv.FormatInt(start.UnixNano(), 36),
-			workflow: workflows.CustomerRefresh, input: workflows.RefreshInput{Full: full, Trigger: "bench"}})
+		run, err := startRun(ctx, cl, cfg, startRequest{ID: "bench-" + name + "-" + strconv.FormatInt(start.UnixNano(), 36),
+			Workflow: workflows.CustomerRefresh, Input: workflows.RefreshInput{Full: full, Trigger: "bench"}})
 		if err != nil {
 			return err
 		}

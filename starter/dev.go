@@ -95,10 +95,10 @@ func runDev(ctx context.Context, args []string) error {
 
 	id := workflows.RefreshID(time.Now())
 	run, err := startRun(ctx, cl, cfg, startRequest{
-		id: id, workflow: workflows.CustomerRefresh,
-		input:   workflows.RefreshInput{Full: *full, Trigger: "dev", SearchAttributes: ready},
-		summary: "refresh: all sources → all destinations (starter dev)",
-		attrs:   workflows.StartAttributes(ready, "refresh", "dev", "", nil),
+		ID: id, Workflow: workflows.CustomerRefresh,
+		Input:   workflows.RefreshInput{Full: *full, Trigger: "dev", SearchAttributes: ready},
+		Summary: "refresh: all sources → all destinations (starter dev)",
+		Attrs:   workflows.StartAttributes(ready, "refresh", "dev", "", nil),
 	})
 	if err != nil {
 		return err

@@ -93,16 +93,7 @@ func (c *common) openStore(ctx context.Context) (store.Store, *config.Config, er
 
 // searchAttributesReady reports whether the run search attributes exist in the namespace.
 func searchAttributesReady(ctx context.Context, c client.Client, namespace string) bool {
-	resp, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
-	if err != nil {
-		return false
-	}
-	for name := range workflows.SearchAttributes() {
-		if _, ok := resp.GetCustomAttributes()[name]; !ok {
-			return false
-		}
-	}
-	return true
+	return engine.SearchAttributesReady(ctx, c, namespace)
 }
 
 // ensureSearchAttributes registers missing run search attributes (self-hosted clusters; Temporal

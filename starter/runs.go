@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 
-	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -22,30 +21,11 @@ import (
 )
 
 // startRequest is one run to start.
-type startRequest struct {
-	id       string
-	workflow any
-	input    any
-	summary  string // shown in Temporal UI's workflow list
-	attrs    temporal.SearchAttributes
-}
+type startRequest = engine.StartRequest
 
-// startRun starts the workflow. A request with the id of a running workflow joins that run
-// instead of starting a second one ("refresh now" pressed twice).
+// startRun starts the workflow (joining a running one of the same id).
 func startRun(ctx context.Context, c client.Client, cfg *config.Config, r startRequest) (client.WorkflowRun, error) {
-	opts := client.StartWorkflowOptions{
-		ID:                       r.id,
-		TaskQueue:                cfg.Temporal.TaskQueue,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-		StaticSummary:            r.summary,
-		TypedSearchAttributes:    r.attrs,
-	}
-	run, err := c.ExecuteWorkflow(ctx, opts, r.workflow, r.input)
-	if err != nil {
-		return nil, fmt.Errorf("start %s: %w", r.id, err)
-	}
-	return run, nil
+	return engine.StartRun(ctx, c, cfg, r)
 }
 
 // waitSummary waits for a run and returns its summary, also when the run failed (the failure
@@ -115,8 +95,8 @@ func (l launch) run(ctx context.Context, cfg *config.Config, log *slog.Logger, w
 	}
 	defer cl.Close()
 	ready := searchAttributesReady(ctx, cl, cfg.Temporal.Namespace)
-	run, err := startRun(ctx, cl, cfg, startRequest{id: l.id, workflow: l.workflow, input: l.input(ready),
-		summary: l.summary, attrs: workflows.StartAttributes(ready, l.kind, "cli", l.campaign, l.sources)})
+	run, err := startRun(ctx, cl, cfg, startRequest{ID: l.id, Workflow: l.workflow, Input: l.input(ready),
+		Summary: l.summary, Attrs: workflows.StartAttributes(ready, l.kind, "cli", l.campaign, l.sources)})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,72 @@
+// segments.go holds ForSegments: every profile with its orders and engagement, as the segment
+// engine (and the console's KPIs) read them.
+package profiles
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/segments"
+	"github.com/cdpflow/cdpflow/store"
+)
+
+// ForSegments reads every profile, attaches the orders of its records (or, for orders without a
+// customer record, of its email) and sums the engagement metrics its records' customer ids carry.
+// customerSource maps each analytics source to the source whose customer ids it reports.
+func ForSegments(ctx context.Context, st Store, customerSource map[string]string) ([]segments.Profile, error) {
+	var profiles []segments.Profile
+	index := map[string]int{}
+	emailIndex := map[string]int{}
+	if err := st.ScanProfiles(ctx, func(p store.Profile) error {
+		index[p.ID] = len(profiles)
+		if p.Golden.Email != "" {
+			emailIndex[p.Golden.Email] = len(profiles)
+		}
+		profiles = append(profiles, segments.Profile{ID: p.ID, Customer: p.Golden})
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read profiles: %w", err)
+	}
+	byRecord := map[record.RecordKey]int{}
+	if err := st.ScanLinks(ctx, func(l store.Link) error {
+		if i, ok := index[l.ProfileID]; ok {
+			byRecord[l.Record] = i
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read links: %w", err)
+	}
+	if err := st.ScanRecords(ctx, record.Visitor{Order: func(o record.Order) error {
+		i, ok := -1, false
+		if k, has := o.CustomerKey(); has {
+			i, ok = byRecord[k]
+		}
+		if !ok && o.Email != "" {
+			i, ok = emailIndex[strings.ToLower(o.Email)]
+		}
+		if ok {
+			profiles[i].Orders = append(profiles[i].Orders, o)
+		}
+		return nil
+	}}); err != nil {
+		return nil, fmt.Errorf("read orders: %w", err)
+	}
+	if err := st.ScanRecords(ctx, record.Visitor{Engagement: func(e record.Engagement) error {
+		i, ok := byRecord[record.RecordKey{Source: customerSource[e.Source], ID: e.CustomerRef}]
+		if !ok {
+			return nil
+		}
+		if profiles[i].Engagement == nil {
+			profiles[i].Engagement = map[string]float64{}
+		}
+		for m, v := range e.Metrics {
+			profiles[i].Engagement[m] += v
+		}
+		return nil
+	}}); err != nil {
+		return nil, fmt.Errorf("read engagement: %w", err)
+	}
+	return profiles, nil
+}
