@@ -29,6 +29,9 @@ import (
 
 const taskQueue = "cdpflow-e2e"
 
+// stackEnviron is the environment the stack's configuration reads (none but what a test sets).
+var stackEnviron = []string{}
+
 // stack is a dev server, a worker and the runtime it uses (store, sandbox).
 type stack struct {
 	client client.Client
@@ -58,7 +61,7 @@ func newStackFlags(t *testing.T, yamlBody string, files map[string]string, flags
 	}
 	all := map[string]string{"store.dsn": "file:" + filepath.Join(dir, "cdpflow.db"), "sandbox.people": "400", "log.level": "warn"}
 	maps.Copy(all, flags)
-	cfg, err := config.Load(config.LoadOptions{Dev: true, Environ: []string{}, File: file, Flags: all})
+	cfg, err := config.Load(config.LoadOptions{Dev: true, Environ: stackEnviron, File: file, Flags: all})
 	require.NoError(t, err)
 	cl := startDevServer(t)
 	rt, err := engine.Build(context.Background(), cfg, engine.NewLogger(cfg.Log))

@@ -1,6 +1,6 @@
 // This file holds Preview: what a campaign (or a refresh's push) would do at each destination,
-// computed from the ledger and the current segment memberships, calling no vendor and changing
-// nothing. The console and API show it before a marketer triggers the campaign.
+// computed from the ledger and the segments recomputed as the campaign would, calling no vendor.
+// The console and API show it before a marketer triggers the campaign.
 package workflows
 
 import (
@@ -46,6 +46,13 @@ func Preview(ctx workflow.Context, in PreviewInput) (PreviewResult, error) {
 		return res, err
 	}
 	run := workflow.GetInfo(ctx).WorkflowExecution.ID
+	// Segments are recomputed first, as a campaign run does, so the preview shows what it would
+	// send; memberships are the store's (the next run would compute the same), vendors are untouched.
+	var seg activities.SegmentResult
+	if err := workflow.ExecuteActivity(computeOptions(ctx, "compute segments"), a.Segment,
+		activities.SegmentInput{Run: run, AsOf: res.AsOf}).Get(ctx, &seg); err != nil {
+		return res, err
+	}
 	futures := make([]workflow.Future, len(plan.Destinations))
 	for i, d := range plan.Destinations {
 		futures[i] = workflow.ExecuteActivity(previewOptions(ctx, d), a.PreviewPush,
