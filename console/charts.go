@@ -153,4 +153,6 @@ func formatNum(v float64) string {
 }
 
 // formatRaw is a value as tests and scripts read it back (data-value).
-func formatRaw(v float64) string { return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".") }
+func formatRaw(v float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".")
+}

@@ -195,10 +195,10 @@ func (s *Server) profile(ctx context.Context, id string) (ProfileView, error) {
 // runs and data quality per source from the newest run that cleansed.
 type DashboardView struct {
 	kpi.Dashboard
-	SegmentSizes   map[string]int       `json:"segment_sizes"`
-	SegmentHistory []SegmentPoint       `json:"segment_history"`
+	SegmentSizes   map[string]int             `json:"segment_sizes"`
+	SegmentHistory []SegmentPoint             `json:"segment_history"`
 	Quality        map[string]summary.Quality `json:"quality,omitempty"`
-	QualityRun     string               `json:"quality_run,omitempty"`
+	QualityRun     string                     `json:"quality_run,omitempty"`
 }
 
 // SegmentPoint is every segment's size after one completed run.

@@ -48,11 +48,13 @@ func parsePages() (*pageSet, error) {
 }
 
 var funcs = template.FuncMap{
-	"num":     func(v any) string { return formatNum(toFloat(v)) },
-	"pct":     func(v float64) string { return formatNum(v*100) + " %" },
-	"money":   func(v float64, cur string) string { return formatNum(v) + " " + cur },
-	"when":    func(t time.Time) string { return whenText(t) },
-	"secs":    func(v float64) string { return (time.Duration(v * float64(time.Second))).Round(100 * time.Millisecond).String() },
+	"num":   func(v any) string { return formatNum(toFloat(v)) },
+	"pct":   func(v float64) string { return formatNum(v*100) + " %" },
+	"money": func(v float64, cur string) string { return formatNum(v) + " " + cur },
+	"when":  func(t time.Time) string { return whenText(t) },
+	"secs": func(v float64) string {
+		return (time.Duration(v * float64(time.Second))).Round(100 * time.Millisecond).String()
+	},
 	"keys":    func(m any) []string { return keysOf(m) },
 	"pii":     pii,
 	"heat":    func(v, max any) string { return heatClass(toFloat(v), toFloat(max)) },

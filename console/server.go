@@ -102,7 +102,9 @@ func (s *Server) temporalURL(id string) string {
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(securityHeaders)
-	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
 	static, _ := fs.Sub(assets, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", http.FileServer(http.FS(static))))
 	r.Get("/login", s.login)
@@ -134,7 +136,9 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/profiles", s.apiProfiles)
 			r.Get("/profiles/{id}", s.apiProfile)
 			r.Get("/dashboard", s.apiDashboard)
-			r.NotFound(func(w http.ResponseWriter, _ *http.Request) { writeError(w, http.StatusNotFound, "no such endpoint (see docs/API.md)") })
+			r.NotFound(func(w http.ResponseWriter, _ *http.Request) {
+				writeError(w, http.StatusNotFound, "no such endpoint (see docs/API.md)")
+			})
 		})
 	})
 	return r
