@@ -25,7 +25,7 @@ func barsSVG(title, unit string, bars []bar) template.HTML {
 	if len(bars) == 0 {
 		return template.HTML(`<p class="empty">No data yet for ` + template.HTMLEscapeString(title) + `.</p>`)
 	}
-	const rowH, labelW, barW, valueW = 22, 170, 320, 150
+	const rowH, labelW, barW, valueW = 22, 160, 250, 190
 	maxV := 0.0
 	for _, b := range bars {
 		maxV = math.Max(maxV, b.Value)

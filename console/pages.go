@@ -49,7 +49,8 @@ func parsePages() (*pageSet, error) {
 
 var funcs = template.FuncMap{
 	"num":   func(v any) string { return formatNum(toFloat(v)) },
-	"pct":   func(v float64) string { return formatNum(v*100) + " %" },
+	"pct":   func(v float64) string { return formatNum(v*100) + "\u00a0%" },
+	"pct0":  func(v float64) string { return fmt.Sprintf("%.0f\u00a0%%", v*100) },
 	"money": func(v float64, cur string) string { return formatNum(v) + " " + cur },
 	"when":  func(t time.Time) string { return whenText(t) },
 	"secs": func(v float64) string {
@@ -217,6 +218,9 @@ func (s *Server) pageDashboard(w http.ResponseWriter, r *http.Request) {
 	v.CLV = barsSVG("Predicted 12-month CLV", "buyers", cb)
 	var sg []bar
 	for _, k := range sortedKeys(d.SegmentSizes) {
+		if strings.HasPrefix(k, "cohort.") {
+			continue // the cohort table shows them
+		}
 		sg = append(sg, bar{Label: k, Value: float64(d.SegmentSizes[k])})
 	}
 	v.Segments = barsSVG("Segment sizes now", "members", sg)
