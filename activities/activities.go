@@ -12,6 +12,7 @@ import (
 
 	"github.com/cdpflow/cdpflow/config"
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/metrics"
 	"github.com/cdpflow/cdpflow/store"
 )
 
@@ -30,6 +31,8 @@ type Activities struct {
 	Log        *slog.Logger
 	// Now is the wall clock (tests replace it).
 	Now func() time.Time
+	// Metrics records each finished run (nil: none).
+	Metrics *metrics.Metrics
 }
 
 func (a *Activities) now() time.Time {

@@ -34,6 +34,11 @@ func (a *Activities) FinishRun(ctx context.Context, sum summary.Run) error {
 	if err != nil {
 		return fmt.Errorf("encode summary: %w", err)
 	}
+	// Metrics count each run once: a retried FinishRun finds the run finished already.
+	first := true
+	if prev, err := a.Store.GetRun(ctx, sum.WorkflowID); err == nil && prev.Status != "running" && prev.Status != "" {
+		first = false
+	}
 	if err := a.Store.FinishRun(ctx, sum.WorkflowID, sum.Status, data); err != nil {
 		return fmt.Errorf("finish run %s: %w", sum.WorkflowID, err)
 	}
@@ -43,6 +48,9 @@ func (a *Activities) FinishRun(ctx context.Context, sum summary.Run) error {
 		if err := a.Store.DeleteStaged(ctx, sum.WorkflowID); err != nil {
 			return fmt.Errorf("drop staging of %s: %w", sum.WorkflowID, err)
 		}
+	}
+	if first {
+		a.Metrics.ObserveRun(sum)
 	}
 	return nil
 }

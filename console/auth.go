@@ -85,7 +85,7 @@ func (s *Server) lookup(secret string) (Principal, bool) {
 // redirect to the login form. A cookie-authenticated form post must come from this origin.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		api := strings.HasPrefix(r.URL.Path, "/api/")
+		api := strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/metrics" // machines: 401, not a login form
 		secret, fromCookie := "", false
 		if h := r.Header.Get("Authorization"); h != "" {
 			secret, _ = strings.CutPrefix(h, "Bearer ")

@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/cdpflow/cdpflow/config"
+	"github.com/cdpflow/cdpflow/metrics"
 	"github.com/cdpflow/cdpflow/store"
 )
 
@@ -34,6 +35,8 @@ type Options struct {
 	Log    *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// Metrics is served on /metrics (to any signed-in role) and counts requests (nil: none).
+	Metrics *metrics.Metrics
 }
 
 // Server serves the console and the API.
@@ -45,6 +48,7 @@ type Server struct {
 	nowFn  func() time.Time
 	tokens []token
 	pages  *pageSet
+	meter  *metrics.Metrics
 
 	mu      sync.Mutex
 	locks   map[string]*sync.Mutex
@@ -63,7 +67,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("console templates: %w", err)
 	}
-	s := &Server{cfg: o.Config, store: o.Store, client: o.Client, log: o.Log, nowFn: o.Now, tokens: toks, pages: pages,
+	s := &Server{cfg: o.Config, store: o.Store, client: o.Client, log: o.Log, nowFn: o.Now, tokens: toks, pages: pages, meter: o.Metrics,
 		locks: map[string]*sync.Mutex{}, started: map[string]string{}}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -101,7 +105,7 @@ func (s *Server) temporalURL(id string) string {
 // Handler routes every page and endpoint; only /healthz and the login form answer without a token.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(securityHeaders)
+	r.Use(securityHeaders, s.countRequests)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -119,6 +123,9 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/runs/{id}/approvals/{destination}", operatorOnly(s.formDecide))
 		r.Get("/profiles", s.pageProfiles)
 		r.Get("/profiles/{id}", s.pageProfile)
+		if s.meter != nil {
+			r.Handle("/metrics", s.meter.Handler())
+		}
 		r.Get("/campaigns", s.pageCampaigns)
 		r.Get("/campaigns/{name}", s.pageCampaign)
 		r.Post("/campaigns/{name}/preview", operatorOnly(s.pagePreview))
@@ -142,6 +149,29 @@ func (s *Server) Handler() http.Handler {
 		})
 	})
 	return r
+}
+
+// countRequests counts requests by route pattern and status.
+func (s *Server) countRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		route := "unmatched"
+		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
+			route = rc.RoutePattern()
+		}
+		s.meter.ObserveRequest(route, sw.code)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 // securityHeaders keeps pages out of frames and other origins' scripts, and out of caches.

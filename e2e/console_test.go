@@ -55,7 +55,7 @@ serve:
 `, nil, map[string]string{"temporal.task_queue": taskQueue})
 	sum := s.refresh(t, "refresh-console-1")
 	require.Equal(t, summary.StatusCompleted, sum.Status, sum.Error)
-	srv, err := console.New(console.Options{Config: s.rt.Config, Store: s.rt.Store, Client: s.client, Log: s.rt.Log})
+	srv, err := console.New(console.Options{Config: s.rt.Config, Store: s.rt.Store, Client: s.client, Log: s.rt.Log, Metrics: s.rt.Metrics})
 	require.NoError(t, err)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
@@ -124,6 +124,29 @@ func TestConsole_API(t *testing.T) {
 		resp.Body.Close()
 		assert.Equal(t, http.StatusSeeOther, resp.StatusCode, "page %s without a session goes to the login form", page)
 	}
+
+	// The worker's metrics carry the run's numbers (served here by the console, to any token).
+	req, _ := http.NewRequest("GET", ts.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+viewerToken)
+	mresp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, err := io.ReadAll(mresp.Body)
+	mresp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, mresp.StatusCode)
+	text := string(body)
+	for _, want := range []string{
+		fmt.Sprintf(`cdpflow_records_extracted_total{source="hubspot"} %d`, first.Sources["hubspot"].Extracted),
+		fmt.Sprintf(`cdpflow_records_accepted_total{source="shop"} %d`, first.Cleanse.BySource["shop"].Accepted),
+		fmt.Sprintf(`cdpflow_members_pushed_total{destination="newsletter",op="added"} %d`, first.Destinations["newsletter"].Added),
+		fmt.Sprintf(`cdpflow_profiles{what="profiles"} %d`, first.Identity.Profiles),
+		fmt.Sprintf(`cdpflow_segment_members{segment="prospects_all"} %d`, first.Segments["prospects_all"].Members),
+		`cdpflow_runs_total{kind="refresh",status="completed"} 1`,
+		`cdpflow_stage_duration_seconds_count{kind="refresh",stage="cleanse"} 1`,
+	} {
+		assert.Contains(t, text, want)
+	}
+	assert.Equal(t, http.StatusUnauthorized, call(t, ts, "GET", "/metrics", "", "", nil), "metrics need a token")
 
 	// Reads.
 	var runs struct{ Runs []console.RunView }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cdpflow/cdpflow/activities"
 	"github.com/cdpflow/cdpflow/config"
+	"github.com/cdpflow/cdpflow/metrics"
 	"github.com/cdpflow/cdpflow/sandbox"
 	"github.com/cdpflow/cdpflow/store"
 )
@@ -20,6 +21,8 @@ type Runtime struct {
 	Sandbox    *sandbox.Sandbox // nil when no connector uses the sandbox
 	Activities *activities.Activities
 	Log        *slog.Logger
+	// Metrics is the process's Prometheus registry (served on metrics.listen).
+	Metrics *metrics.Metrics
 }
 
 // Build opens the store, starts the sandbox if any connector needs it, and builds the activities.
@@ -44,7 +47,8 @@ func Build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*Runti
 		rt.Close()
 		return nil, err
 	}
-	rt.Activities = &activities.Activities{Store: st, Config: cfg, Connectors: conns, Log: logger}
+	rt.Metrics = metrics.New()
+	rt.Activities = &activities.Activities{Store: st, Config: cfg, Connectors: conns, Log: logger, Metrics: rt.Metrics}
 	return rt, nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cdpflow/cdpflow/codec"
 	"github.com/cdpflow/cdpflow/config"
+	"github.com/cdpflow/cdpflow/metrics"
 )
 
 // ClientOptions builds client.Options from configuration. Secrets come from the environment
@@ -68,10 +69,20 @@ func ClientOptions(cfg *config.Config, logger *slog.Logger) (client.Options, err
 
 // Dial connects to Temporal, failing fast with the address in the error.
 func Dial(cfg *config.Config, logger *slog.Logger) (client.Client, error) {
+	return DialMetrics(cfg, logger, nil)
+}
+
+// DialMetrics is Dial with the SDK's metrics exported into m (nil: none).
+func DialMetrics(cfg *config.Config, logger *slog.Logger, m *metrics.Metrics) (client.Client, error) {
 	c := cfg.Temporal
 	opts, err := ClientOptions(cfg, logger)
 	if err != nil {
 		return nil, err
+	}
+	if m != nil {
+		if opts.MetricsHandler, err = TemporalMetrics(m); err != nil {
+			return nil, err
+		}
 	}
 	cl, err := client.Dial(opts)
 	if err != nil {

@@ -185,16 +185,27 @@ func startInProcessWorker(ctx context.Context, cfg *config.Config, log *slog.Log
 	if err != nil {
 		return nil, nil, err
 	}
-	cl, err := engine.Dial(cfg, log)
+	cl, err := engine.DialMetrics(cfg, log, rt.Metrics)
 	if err != nil {
 		rt.Close()
 		return nil, nil, err
 	}
+	mctx, stopMetrics := context.WithCancel(ctx)
+	if addr := cfg.Metrics.Listen; addr != "" {
+		if err := rt.Metrics.Serve(mctx, addr); err != nil {
+			stopMetrics()
+			cl.Close()
+			rt.Close()
+			return nil, nil, err
+		}
+		fmt.Fprintf(os.Stderr, "worker metrics on http://%s/metrics\n", addr)
+	}
 	w := engine.NewWorker(cl, cfg.Temporal.TaskQueue, rt.Activities)
 	if err := w.Start(); err != nil {
+		stopMetrics()
 		cl.Close()
 		rt.Close()
 		return nil, nil, fmt.Errorf("start worker: %w", err)
 	}
-	return cl, func() { w.Stop(); cl.Close(); rt.Close() }, nil
+	return cl, func() { w.Stop(); stopMetrics(); cl.Close(); rt.Close() }, nil
 }

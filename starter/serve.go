@@ -12,6 +12,7 @@ import (
 
 	"github.com/cdpflow/cdpflow/console"
 	"github.com/cdpflow/cdpflow/engine"
+	"github.com/cdpflow/cdpflow/metrics"
 )
 
 func init() {
@@ -52,12 +53,13 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	cl, err := engine.Dial(cfg, log)
+	m := metrics.New()
+	cl, err := engine.DialMetrics(cfg, log, m)
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
-	srv, err := console.New(console.Options{Config: cfg, Store: st, Client: cl, Log: log})
+	srv, err := console.New(console.Options{Config: cfg, Store: st, Client: cl, Log: log, Metrics: m})
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}

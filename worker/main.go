@@ -52,11 +52,19 @@ func run() error {
 		return err
 	}
 	defer rt.Close()
-	cl, err := engine.Dial(cfg, log)
+	cl, err := engine.DialMetrics(cfg, log, rt.Metrics)
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
+	if addr := cfg.Metrics.Listen; addr != "" {
+		mctx, stop := context.WithCancel(ctx)
+		defer stop()
+		if err := rt.Metrics.Serve(mctx, addr); err != nil {
+			return err
+		}
+		log.Info("metrics on /metrics", "listen", addr)
+	}
 	w := engine.NewWorker(cl, cfg.Temporal.TaskQueue, rt.Activities)
 	log.Info("worker started", "address", cfg.Temporal.Address, "namespace", cfg.Temporal.Namespace,
 		"task_queue", cfg.Temporal.TaskQueue, "store", cfg.Store.Driver)
