@@ -104,7 +104,9 @@ func runDev(ctx context.Context, args []string) error {
 		return err
 	}
 	log.Info("refresh started", "workflow_id", run.GetID(), "ui", uiURL(cfg, run.GetID()))
+	stop := followProgress(ctx, cl, run.GetID(), os.Stderr)
 	sum, err := waitSummary(ctx, run)
+	stop()
 	if err != nil {
 		return err
 	}

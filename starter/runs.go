@@ -107,7 +107,9 @@ func (l launch) run(ctx context.Context, cfg *config.Config, log *slog.Logger, w
 		}
 		return nil
 	}
+	stop := followProgress(ctx, cl, run.GetID(), os.Stderr)
 	sum, err := waitSummary(ctx, run)
+	stop()
 	if err != nil {
 		return err
 	}
