@@ -43,7 +43,8 @@ type LoadOptions struct {
 }
 
 // topLevel lists the sections environment variables may set; other CDPFLOW_ variables are ignored.
-var topLevel = map[string]bool{"temporal": true, "store": true, "cleanse": true, "identity": true, "consent": true, "sandbox": true, "log": true}
+var topLevel = map[string]bool{"temporal": true, "store": true, "cleanse": true, "identity": true, "consent": true, "sandbox": true, "log": true,
+	"privacy": true, "retention": true, "approval": true, "serve": true, "metrics": true}
 
 // Load layers the configuration, decodes it strictly (unknown keys are errors) and validates it.
 func Load(opts LoadOptions) (*Config, error) {
