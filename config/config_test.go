@@ -177,7 +177,7 @@ func TestDockerCompose_MatchesTheConfigKeys(t *testing.T) {
 		} `yaml:"networks"`
 	}
 	require.NoError(t, yaml.Unmarshal(data, &compose))
-	for _, svc := range []string{"postgresql", "temporal", "temporal-ui", "store", "worker", "codec-server"} {
+	for _, svc := range []string{"postgresql", "temporal", "temporal-ui", "store", "worker", "codec-server", "console", "prometheus"} {
 		require.Contains(t, compose.Services, svc)
 	}
 	t.Run("nothing is published beyond this host, Temporal's gRPC and the databases not at all", func(t *testing.T) {
@@ -196,6 +196,8 @@ func TestDockerCompose_MatchesTheConfigKeys(t *testing.T) {
 		assert.NotRegexp(t, `PASSWORD:-`, string(data))
 		assert.NotContains(t, string(data), "sslmode=disable")
 		assert.Equal(t, []string{".env"}, compose.Services["worker"].EnvFile)
+		assert.Equal(t, []string{".env"}, compose.Services["console"].EnvFile)
+		assert.Equal(t, "0.0.0.0:9464", compose.Services["worker"].Environment["CDPFLOW_METRICS__LISTEN"], "workers serve /metrics to prometheus")
 		example, err := os.ReadFile("../.env.example")
 		require.NoError(t, err)
 		for _, s := range append(secrets, "CDPFLOW_CODEC_KEYS", "CDPFLOW_CODEC_TOKEN", "CDPFLOW_DB_PASSWORD", "TEMPORAL_DB_PASSWORD") {
