@@ -88,7 +88,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		api := strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/metrics" // machines: 401, not a login form
 		secret, fromCookie := "", false
 		if h := r.Header.Get("Authorization"); h != "" {
-			secret, _ = strings.CutPrefix(h, "Bearer ")
+			if v, ok := strings.CutPrefix(h, "Bearer "); ok {
+				secret = v
+			}
 		} else if c, err := r.Cookie(cookieName); err == nil && !api {
 			secret, fromCookie = c.Value, true
 		}
