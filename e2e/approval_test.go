@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/cdpflow/cdpflow/approval"
+	"github.com/cdpflow/cdpflow/console"
 	"github.com/cdpflow/cdpflow/summary"
 	"github.com/cdpflow/cdpflow/workflows"
 )
@@ -30,6 +33,10 @@ destinations:
   - {name: meta_lookalike, type: meta, base_url: sandbox, audience_id: "23851234567890", segments: [everyone]}
   - {name: google_ads, type: google_ads, base_url: sandbox, customer_id: "1234567890", user_list: customers/1234567890/userLists/555, segments: [everyone]}
 approval: {max_remove_fraction: 0.2, timeout: 1h}
+serve:
+  tokens:
+    - {name: marketing, role: operator, token_env: T_OPERATOR}
+    - {name: analyst, role: viewer, token_env: T_VIEWER}
 `
 
 func peopleCSV(from, to int) string {
@@ -45,6 +52,8 @@ func peopleCSV(from, to int) string {
 // every destination's removals; the new person goes out at once; an approval removes at that
 // vendor, a rejection removes nobody at the other, checked at the vendors and in the summary.
 func TestApproval_BigRemovalsWaitForADecision(t *testing.T) {
+	stackEnviron = []string{"T_OPERATOR=" + operatorToken, "T_VIEWER=" + viewerToken}
+	t.Cleanup(func() { stackEnviron = []string{} })
 	s := newStackWith(t, approvalConfig, map[string]string{
 		"people.mapping.yaml": "id: id\nfields:\n  email: email\n  first_name: first\n  last_name: last\n",
 		"people.csv":          peopleCSV(1, 10),
@@ -81,7 +90,17 @@ func TestApproval_BigRemovalsWaitForADecision(t *testing.T) {
 		require.NoError(t, s.client.SignalWorkflow(ctx, run.GetID(), "", workflows.ApprovalSignal,
 			approval.Decision{Destination: dest, Approve: ok, By: "e2e"}))
 	}
-	decide("newsletter", true)
+	// The newsletter is approved through the API (a viewer may not), the others by signal.
+	srv, err := console.New(console.Options{Config: s.rt.Config, Store: s.rt.Store, Client: s.client, Log: s.rt.Log})
+	require.NoError(t, err)
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	var waiting console.RunView
+	require.Equal(t, http.StatusOK, call(t, ts, "GET", "/api/v1/runs/"+run.GetID(), viewerToken, "", &waiting))
+	require.Len(t, waiting.Approvals, 3, "the API lists the held destinations")
+	path := "/api/v1/runs/" + run.GetID() + "/approvals/newsletter"
+	assert.Equal(t, http.StatusForbidden, call(t, ts, "POST", path, viewerToken, `{"approve":true}`, nil))
+	assert.Equal(t, http.StatusAccepted, call(t, ts, "POST", path, operatorToken, `{"approve":true}`, nil))
 	decide("meta_lookalike", false)
 	decide("google_ads", false)
 	var sum summary.Run
@@ -100,6 +119,7 @@ func TestApproval_BigRemovalsWaitForADecision(t *testing.T) {
 	assert.Equal(t, 4, nl.Removed)
 	require.NotNil(t, nl.Approval)
 	assert.Equal(t, approval.Approved, nl.Approval.Status)
+	assert.Equal(t, "marketing", nl.Approval.By, "the token's name decided")
 	assert.Zero(t, meta.Removed)
 	assert.Equal(t, 1, meta.Added)
 	require.NotNil(t, meta.Approval)
