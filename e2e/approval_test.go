@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
@@ -101,7 +102,20 @@ func TestApproval_BigRemovalsWaitForADecision(t *testing.T) {
 	path := "/api/v1/runs/" + run.GetID() + "/approvals/newsletter"
 	assert.Equal(t, http.StatusForbidden, call(t, ts, "POST", path, viewerToken, `{"approve":true}`, nil))
 	assert.Equal(t, http.StatusAccepted, call(t, ts, "POST", path, operatorToken, `{"approve":true}`, nil))
-	decide("meta_lookalike", false)
+	// Meta's removals are rejected with the run page's button, in headless Chromium.
+	bctx := browser(t)
+	signIn(t, bctx, ts.URL, operatorToken)
+	require.NoError(t, chromedp.Do(bctx,
+		chromedp.Navigate(ts.URL+"/runs/"+run.GetID()),
+		chromedp.WaitVisible(chromedp.CSS(`#reject-meta_lookalike`)),
+		chromedp.Click(chromedp.CSS(`#reject-meta_lookalike`)),
+		chromedp.WaitVisible(chromedp.CSS(`#flash`))))
+	flash, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(`#flash`)))
+	require.NoError(t, err)
+	assert.Contains(t, flash, "Rejected the removals of meta_lookalike")
+	png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	writeArtifact(t, "console-approval.png", png)
 	decide("google_ads", false)
 	var sum summary.Run
 	require.NoError(t, run.Get(ctx, &sum))
@@ -124,5 +138,5 @@ func TestApproval_BigRemovalsWaitForADecision(t *testing.T) {
 	assert.Equal(t, 1, meta.Added)
 	require.NotNil(t, meta.Approval)
 	assert.Equal(t, approval.Rejected, meta.Approval.Status)
-	assert.Contains(t, sum.Warnings, "meta_lookalike: removals rejected by e2e: 4 members not removed")
+	assert.Contains(t, sum.Warnings, "meta_lookalike: removals rejected by marketing: 4 members not removed", "the console's decision names the token")
 }

@@ -36,24 +36,38 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
+// browser starts headless Chromium for the test (closed at its end).
+func browser(t *testing.T) context.Context {
+	exe := chromiumPath(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1360, 1000))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelB := chromedp.NewContext(actx)
+	bctx, cancelT := context.WithTimeout(bctx, 3*time.Minute)
+	t.Cleanup(func() { cancelT(); cancelB(); cancelA() })
+	return bctx
+}
+
+// signIn signs in through the console's login form.
+func signIn(t *testing.T, bctx context.Context, base, token string) {
+	require.NoError(t, chromedp.Do(bctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=token]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=token]`), token),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`header .who`))))
+}
+
 // TestConsole_Browser signs in through the login form in headless Chromium and reads the
 // dashboard, a run, a profile and a campaign preview, checking the figures on the pages against
 // the store. Screenshots are kept (CDPFLOW_ARTIFACTS, else the test's temp dir).
 func TestConsole_Browser(t *testing.T) {
-	exe := chromiumPath(t)
+	bctx := browser(t)
 	s, ts, first := consoleStack(t)
 	ctx := context.Background()
 	st := s.rt.Store
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1360, 1000))
-	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelA()
-	bctx, cancelB := chromedp.NewContext(actx)
-	defer cancelB()
-	bctx, cancelT := context.WithTimeout(bctx, 3*time.Minute)
-	defer cancelT()
 	shot := func(name string) {
 		png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
 		require.NoError(t, err)
