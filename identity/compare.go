@@ -4,6 +4,7 @@ package identity
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -50,6 +51,30 @@ func parseCompareEntry(entry string) (path string, kind Kind, err error) {
 		}
 	}
 	return path, kind, nil
+}
+
+// CompareMapped returns cfg.Compare plus every path in mapped that the model can compare and
+// that is neither listed already nor matched exactly (cfg.Exact). A file whose mapping names
+// columns but no compare list gets each mapped column compared with its kind's built-in
+// comparator, instead of only the built-in six fields.
+func CompareMapped(cfg Config, mapped []string) []string {
+	out := slices.Clone(cfg.Compare)
+	have := map[string]bool{}
+	for _, entry := range cfg.Compare {
+		path, _, _ := strings.Cut(strings.TrimSpace(entry), ":")
+		have[path] = true
+	}
+	for _, f := range cfg.Exact {
+		have[f] = true
+	}
+	for _, path := range mapped {
+		if have[path] || !ValidField(path) {
+			continue
+		}
+		have[path] = true
+		out = append(out, path)
+	}
+	return out
 }
 
 // defaultKind is the comparator of a field when the configuration names none; "" means

@@ -61,3 +61,12 @@ func TestConfigOverride_Apply(t *testing.T) {
 	assert.Equal(t, map[string]string{"default": RuleComplete, "email": RuleFrequent}, c.Survivorship)
 	assert.Equal(t, map[string]string{"default": RuleComplete}, base.Survivorship, "the base is not modified")
 }
+
+func TestCompareMapped(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Compare = []string{FieldFirstName, "last_name:text"}
+	got := CompareMapped(cfg, []string{"address.line2", "email", "phone", "last_name", "attributes.street_number", "created_at", "first_name"})
+	// Listed fields stay once (a kind suffix included), exact fields and non-fields are left out.
+	assert.Equal(t, []string{FieldFirstName, "last_name:text", "address.line2", "attributes.street_number"}, got)
+	assert.Equal(t, []string{FieldFirstName, "last_name:text"}, cfg.Compare, "the base list is not changed")
+}

@@ -62,8 +62,11 @@ func TestResolveFile_Febrl(t *testing.T) {
 	}{
 		{"dataset1.csv", "testdata/febrl.mapping.yaml", 0.95},
 		{"dataset2.csv", "testdata/febrl.mapping.yaml", 0.98},
+		// Only names, address and birth date mapped, no compare list: every mapped field is used.
+		{"dataset1.csv", "testdata/febrl.obvious.mapping.yaml", 0.98},
+		{"dataset2.csv", "testdata/febrl.obvious.mapping.yaml", 0.98},
 	} {
-		t.Run(tc.file, func(t *testing.T) {
+		t.Run(tc.file+"/"+filepath.Base(tc.mapping), func(t *testing.T) {
 			res, m := resolveFebrl(t, tc.file, tc.mapping)
 			st := res.Result.Stats
 			t.Logf("%s: records %d profiles %d pairs compared %d matched %d | true pairs %d predicted %d correct %d | precision %.4f recall %.4f F1 %.4f",

@@ -457,3 +457,15 @@ func TestParseMapping_UnknownKeysAreErrors(t *testing.T) {
 	_, err = csvfile.ParseMapping([]byte("id: id\nfields:\n  shoe_size: size\n"))
 	require.ErrorContains(t, err, "fields.shoe_size: unknown canonical field")
 }
+
+func TestMapping_ConfigComparesMappedFields(t *testing.T) {
+	base := identity.DefaultConfig()
+	m, err := csvfile.ParseMapping([]byte("id: id\nfields:\n  email: email\n  first_name: given\n  address.line2: addr2\n  attributes.street_number: no\n"))
+	require.NoError(t, err)
+	// No compare list of its own: the built-in list plus every mapped field (email is matched exactly).
+	assert.Equal(t, append(base.Compare, "address.line2", "attributes.street_number"), m.Config(base).Compare)
+
+	m, err = csvfile.ParseMapping([]byte("id: id\nfields:\n  first_name: given\n  address.line2: addr2\nidentity:\n  compare: [first_name]\n"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"first_name"}, m.Config(base).Compare, "a compare list is taken as written")
+}

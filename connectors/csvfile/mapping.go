@@ -92,12 +92,18 @@ func (m Mapping) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Config applies the mapping's identity block (if any) to base.
+// Config applies the mapping's identity block (if any) to base. Without a compare list of its
+// own, every field the mapping maps is compared too (identity.CompareMapped): a user who maps
+// the street number and the second address line gets them used.
 func (m Mapping) Config(base identity.Config) identity.Config {
-	if m.Identity == nil {
-		return base
+	cfg := base
+	if m.Identity != nil {
+		cfg = m.Identity.Apply(base)
 	}
-	return m.Identity.Apply(base)
+	if m.Identity == nil || m.Identity.Compare == nil {
+		cfg.Compare = identity.CompareMapped(cfg, m.keys())
+	}
+	return cfg
 }
 
 // keys returns the field paths in a stable order.
