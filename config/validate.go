@@ -210,6 +210,11 @@ func (v *validator) identity() {
 			v.add(fmt.Sprintf("identity.source_priority[%d]", i), "names unknown source %q", s)
 		}
 	}
+	for i, s := range v.cfg.Identity.Link.OneToOne {
+		if _, ok := v.cfg.Source(s); !ok && s != "" {
+			v.add(fmt.Sprintf("identity.link.one_to_one[%d]", i), "names unknown source %q: use a name from sources", s)
+		}
+	}
 }
 
 func (v *validator) consent() {

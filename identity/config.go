@@ -37,7 +37,25 @@ type Config struct {
 	// SourcePriority ranks sources, most trusted first, for the "priority" rule. When set,
 	// "priority" is the default rule.
 	SourcePriority []string `yaml:"source_priority,omitempty" json:"source_priority,omitempty" koanf:"source_priority"`
+	// Link declares how sources relate to each other.
+	Link SourceLinks `yaml:"link,omitempty" json:"link,omitempty" koanf:"link"`
 }
+
+// SourceLinks declares how sources relate.
+type SourceLinks struct {
+	// OneToOne lists sources that each hold a person at most once (a CRM and a POS export,
+	// two files to link). A profile holds at most one record of each listed source, so
+	// clustering assigns each record its best match instead of chaining records of one
+	// source together through another.
+	OneToOne []string `yaml:"one_to_one,omitempty" json:"one_to_one,omitempty" koanf:"one_to_one"`
+	// Threshold is the match probability a pair from two different one-to-one sources needs
+	// (default 0.5, DefaultLinkThreshold). It can be lower than identity.threshold because
+	// such a record joins only its best match: a weaker candidate cannot chain two people.
+	Threshold float64 `yaml:"threshold,omitempty" json:"threshold,omitempty" koanf:"threshold"`
+}
+
+// DefaultLinkThreshold is Link.Threshold's default.
+const DefaultLinkThreshold = 0.5
 
 // Limits bounds what one profile may hold.
 type Limits struct {
@@ -70,6 +88,7 @@ func DefaultConfig() Config {
 		Compare:   []string{FieldFirstName, FieldLastName, FieldBirthDate, FieldAddressLine1, FieldAddressCity, FieldAddressPostcode},
 		Threshold: 0.95,
 		Limits:    Limits{MaxEmailsPerProfile: 3},
+		Link:      SourceLinks{Threshold: DefaultLinkThreshold},
 	}
 }
 
@@ -107,6 +126,19 @@ func (c Config) Validate() error {
 	}
 	if !(c.Threshold > 0 && c.Threshold < 1) {
 		add("threshold", "%v is not a probability strictly between 0 and 1: use e.g. 0.95", c.Threshold)
+	}
+	if c.Link.Threshold != 0 && !(c.Link.Threshold > 0 && c.Link.Threshold < 1) {
+		add("link.threshold", "%v is not a probability strictly between 0 and 1: use e.g. 0.5", c.Link.Threshold)
+	}
+	oneToOne := map[string]bool{}
+	for i, s := range c.Link.OneToOne {
+		switch {
+		case strings.TrimSpace(s) == "":
+			add(fmt.Sprintf("link.one_to_one[%d]", i), "empty source name: name a configured source, e.g. crm")
+		case oneToOne[s]:
+			add(fmt.Sprintf("link.one_to_one[%d]", i), "source %q is listed twice: remove one", s)
+		}
+		oneToOne[s] = true
 	}
 	if c.Limits.MaxEmailsPerProfile < 0 {
 		add("limits.max_emails_per_profile", "%d is negative: use 0 for no limit", c.Limits.MaxEmailsPerProfile)
@@ -169,6 +201,13 @@ type ConfigOverride struct {
 	MaxBlockSize   *int              `yaml:"max_block_size" json:"max_block_size,omitempty"`
 	Survivorship   map[string]string `yaml:"survivorship" json:"survivorship,omitempty"`
 	SourcePriority *[]string         `yaml:"source_priority" json:"source_priority,omitempty"`
+	Link           *LinkOverride     `yaml:"link" json:"link,omitempty"`
+}
+
+// LinkOverride is a partial Link.
+type LinkOverride struct {
+	OneToOne  *[]string `yaml:"one_to_one" json:"one_to_one,omitempty"`
+	Threshold *float64  `yaml:"threshold" json:"threshold,omitempty"`
 }
 
 // LimitsOverride is a partial Limits.
@@ -187,6 +226,12 @@ func (o ConfigOverride) Apply(base Config) Config {
 	setSlice(&c.Compare, o.Compare)
 	setSlice(&c.Blocking, o.Blocking)
 	setSlice(&c.SourcePriority, o.SourcePriority)
+	if o.Link != nil {
+		setSlice(&c.Link.OneToOne, o.Link.OneToOne)
+		if o.Link.Threshold != nil {
+			c.Link.Threshold = *o.Link.Threshold
+		}
+	}
 	if o.Threshold != nil {
 		c.Threshold = *o.Threshold
 	}

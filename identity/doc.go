@@ -42,8 +42,10 @@
 //     links. Links are merged strongest first (links kept from earlier runs, then deterministic
 //     links, then matches by weight), union-find style; a merge that would break
 //     identity.limits (more distinct emails or phones or records than allowed, two values of
-//     a unique field) or an unmerge decision is refused, so a cluster that would break a limit
-//     is split at its weakest links. The accepted links form a spanning tree per profile: each
+//     a unique field), a second record of a one-to-one source (identity.link.one_to_one) or an
+//     unmerge decision is refused, so a cluster that would break a limit is split at its
+//     weakest links. Between two one-to-one sources strongest-first merging is a best-match
+//     assignment, so such pairs need only identity.link.threshold (default 0.5). The accepted links form a spanning tree per profile: each
 //     record's Link carries the evidence (rule, the other record, per-field level and weight,
 //     match weight and probability) that attached it.
 //  8. Stable ids. A new profile's id is "p_" and a hash of its smallest member record key, so

@@ -1,6 +1,6 @@
 // protect.go holds merge protection: the constraints a cluster must keep while records are
 // merged (at most N distinct emails or phones or records, one value of each unique field,
-// and the unmerge decisions), tracked per cluster as small sorted sets.
+// one record of each one-to-one source, and the unmerge decisions), tracked per cluster as small sorted sets.
 package identity
 
 import (
@@ -14,6 +14,7 @@ type constraints struct {
 	maxEmails, maxPhones, maxRecords int
 	emails, phones                   []uint32   // row -> value id (nil when not limited)
 	unique                           [][]uint32 // unique field -> row -> value id
+	sources                          []uint32   // row -> one-to-one source id (0: not one-to-one)
 	tags                             map[int32][]uint64
 }
 
@@ -33,6 +34,7 @@ func newConstraints(d *dataset, cfg Config, splits []Split) *constraints {
 	for _, p := range cfg.Limits.Unique {
 		c.unique = append(c.unique, d.field(p).vals)
 	}
+	c.sources = oneToOneSources(d, cfg)
 	if len(splits) > 0 {
 		row := make(map[record.RecordKey]int32, d.n())
 		for i, k := range d.keys {
@@ -53,9 +55,26 @@ func newConstraints(d *dataset, cfg Config, splits []Split) *constraints {
 	return c
 }
 
+// oneToOneSources maps each row to its one-to-one source (1-based index in
+// cfg.Link.OneToOne, 0 for other sources); nil when no source is one-to-one.
+func oneToOneSources(d *dataset, cfg Config) []uint32 {
+	if len(cfg.Link.OneToOne) == 0 {
+		return nil
+	}
+	ids := map[string]uint32{}
+	for i, s := range cfg.Link.OneToOne {
+		ids[s] = uint32(i + 1)
+	}
+	out := make([]uint32, d.n())
+	for i, k := range d.keys {
+		out[i] = ids[k.Source]
+	}
+	return out
+}
+
 // active reports whether any constraint can refuse a merge.
 func (c *constraints) active() bool {
-	return c.emails != nil || c.phones != nil || c.maxRecords > 0 || len(c.unique) > 0 || len(c.tags) > 0
+	return c.emails != nil || c.phones != nil || c.maxRecords > 0 || len(c.unique) > 0 || c.sources != nil || len(c.tags) > 0
 }
 
 // clusterSet is what a cluster holds that the constraints look at.
@@ -63,6 +82,7 @@ type clusterSet struct {
 	size           int
 	emails, phones []uint32
 	unique         [][]uint32
+	sources        []uint32 // one-to-one sources present
 	tags           []uint64 // split<<1 | side
 }
 
@@ -75,7 +95,7 @@ func (c *constraints) single(row int32) *clusterSet {
 		}
 		return []uint32{vals[row]}
 	}
-	s.emails, s.phones = one(c.emails), one(c.phones)
+	s.emails, s.phones, s.sources = one(c.emails), one(c.phones), one(c.sources)
 	for _, u := range c.unique {
 		s.unique = append(s.unique, one(u))
 	}
@@ -99,7 +119,11 @@ func (c *constraints) merge(a, b *clusterSet) (*clusterSet, string, bool) {
 	if c.maxPhones > 0 && len(phones) > c.maxPhones {
 		return nil, "max_phones_per_profile", false
 	}
-	s := &clusterSet{size: a.size + b.size, emails: emails, phones: phones}
+	sources := union(a.sources, b.sources)
+	if len(sources) < len(a.sources)+len(b.sources) {
+		return nil, "one_to_one", false
+	}
+	s := &clusterSet{size: a.size + b.size, emails: emails, phones: phones, sources: sources}
 	for i := range c.unique {
 		u := union(a.unique[i], b.unique[i])
 		if len(u) > 1 {

@@ -77,3 +77,38 @@ func TestResolve_MergeProtection(t *testing.T) {
 }
 
 type record4 struct{ id, email, first, last, dob string }
+
+func TestResolve_OneToOne(t *testing.T) {
+	// One CRM contact and two POS customers: both POS rows match the contact, and the phone
+	// links all three deterministically. Each source holds a person at most once, so the
+	// contact keeps the closer POS customer (same email spelling, same birth date) and the
+	// other POS row stays on its own instead of being chained in through the contact.
+	in := withGenerated(2000)
+	in = append(in,
+		cust(t, "crm", "a", "phone", "+15550002222", "first_name", "ann", "last_name", "lee", "birth_date", "1980-02-03", "address.postcode", "90210"),
+		cust(t, "pos", "b", "phone", "+15550002222", "first_name", "ann", "last_name", "lee", "birth_date", "1980-02-03", "address.postcode", "90210"),
+		cust(t, "pos", "c", "phone", "+15550002222", "first_name", "anne", "last_name", "lee", "birth_date", "1980-03-02"),
+	)
+	res := mustResolve(t, DefaultConfig(), in, State{})
+	p := profileOf(res)
+	require.Equal(t, p[key("crm", "a")], p[key("pos", "c")], "without one-to-one the phone chains all three")
+
+	cfg := DefaultConfig()
+	cfg.Link.OneToOne = []string{"crm", "pos"}
+	res = mustResolve(t, cfg, in, State{})
+	p = profileOf(res)
+	assert.Equal(t, p[key("crm", "a")], p[key("pos", "b")], "the contact keeps its best match")
+	assert.NotEqual(t, p[key("pos", "b")], p[key("pos", "c")], "two records of one one-to-one source never share a profile")
+	assert.Positive(t, res.Stats.RefusedBy["one_to_one"])
+}
+
+func TestConfig_LinkValidate(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Link.OneToOne = []string{"crm", "", "crm"}
+	cfg.Link.Threshold = 1.5
+	err := cfg.Validate()
+	require.Error(t, err)
+	for _, want := range []string{"identity.link.one_to_one[1]: empty source name", `identity.link.one_to_one[2]: source "crm" is listed twice`, "identity.link.threshold: 1.5"} {
+		assert.Contains(t, err.Error(), want)
+	}
+}

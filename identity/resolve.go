@@ -176,7 +176,7 @@ func (p *pipeline) estimate(ctx context.Context) error {
 // score turns matching pairs, deterministic links and (incremental) prior links into edges.
 func (p *pipeline) score() {
 	p.scorer = newScorer(p.d, &p.model, buildTF(p.d, &p.model))
-	p.edges = p.scorer.matchEdges(p.cands, p.cfg.Threshold)
+	p.edges = p.scorer.matchEdges(p.cands, p.cfg.Threshold, p.cfg.Link.Threshold, oneToOneSources(p.d, p.cfg))
 	p.cands = nil
 	p.stats.PairsMatched = len(p.edges)
 	exact := exactEdges(p.d, p.cfg.Exact, p.scorer)

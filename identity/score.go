@@ -66,15 +66,30 @@ func (s *scorer) weight(a int32, levels uint64) float64 {
 // thresholdWeight converts a probability threshold to a match weight.
 func thresholdWeight(p float64) float64 { return math.Log2(p / (1 - p)) }
 
-// matchEdges scores the candidates and keeps those at or above the threshold.
-func (s *scorer) matchEdges(cands []candidate, threshold float64) []edge {
+// matchEdges scores the candidates and keeps those at or above the threshold. A pair of
+// records from two different one-to-one sources (oneToOne: row -> source id, 0 for none) needs
+// linkThreshold instead: clustering gives each such record its best match only.
+func (s *scorer) matchEdges(cands []candidate, threshold, linkThreshold float64, oneToOne []uint32) []edge {
 	tw := thresholdWeight(threshold)
+	lw := tw
+	if oneToOne != nil && linkThreshold > 0 {
+		lw = thresholdWeight(linkThreshold)
+	}
+	need := func(p candidate) float64 {
+		if lw == tw {
+			return tw
+		}
+		if sa, sb := oneToOne[p.a], oneToOne[p.b]; sa != 0 && sb != 0 && sa != sb {
+			return lw
+		}
+		return tw
+	}
 	const chunks = 32
 	out := make([][]edge, chunks)
 	parallelRange(len(cands), chunks, func(c, lo, hi int) {
 		var res []edge
 		for _, p := range cands[lo:hi] {
-			if w := s.weight(p.a, p.levels); w >= tw {
+			if w := s.weight(p.a, p.levels); w >= need(p) {
 				res = append(res, edge{a: p.a, b: p.b, levels: p.levels, weight: w, kind: edgeMatch, strength: w})
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,6 +45,7 @@ func TestCommands_UsageErrors(t *testing.T) {
 		{"erase", []string{"--phone", "0415 692 0132"}, 2, "E.164"},
 		{"export", []string{"quarantine", "--format", "xml"}, 2, "csv or jsonl"},
 		{"resolve", []string{"--input", "x.csv"}, 2, "are required"},
+		{"resolve", []string{"--input", "x.csv", "--link-only", "--mapping", "m.yaml", "--output", "-"}, 2, "give --input at least twice"},
 		{"unmerge", []string{"p_1", "--record", "no-slash"}, 2, "source/id"},
 		{"refresh", []string{"--bogus"}, 2, "unknown flag"},
 		{"refresh", []string{"--help"}, 0, ""},
@@ -103,4 +105,28 @@ func TestRemoveLocalState(t *testing.T) {
 	require.NoError(t, removeLocalState("file:"+db+"?_pragma=x", filepath.Join(dir, "temporal.db")))
 	left, _ := filepath.Glob(filepath.Join(dir, "*"))
 	assert.Equal(t, []string{filepath.Join(dir, "keep.txt")}, left)
+}
+
+// starter resolve links two files one-to-one: the output names each record's file.
+func TestResolve_TwoFilesLinkOnly(t *testing.T) {
+	t.Chdir(t.TempDir())
+	write := func(name, body string) { require.NoError(t, os.WriteFile(name, []byte(body), 0o600)) }
+	write("m.yaml", "id: id\nfields:\n  first_name: first\n  last_name: last\n  email: email\n")
+	write("crm.csv", "id,first,last,email\n1,Ann,Lee,ann@mailbox.org\n2,Bob,Ray,bob@mailbox.org\n")
+	write("pos.csv", "id,first,last,email\n1,Ann,Lee,ann@mailbox.org\n2,Ann,Lee,ann@mailbox.org\n")
+	require.NoError(t, commands["resolve"].run(context.Background(), []string{"--input", "crm.csv", "--input", "pos.csv", "--link-only", "--mapping", "m.yaml", "--output", "out.csv"}))
+	out, err := os.ReadFile("out.csv")
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	require.Len(t, lines, 5)
+	assert.Equal(t, "source,record_id,profile_id", lines[0])
+	profile := map[string]string{}
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		profile[f[0]+"/"+f[1]] = f[2]
+	}
+	// The shared email links crm/1 to one of the two pos rows only; pos rows never share a profile.
+	assert.NotEqual(t, profile["pos/1"], profile["pos/2"])
+	assert.True(t, profile["crm/1"] == profile["pos/1"] || profile["crm/1"] == profile["pos/2"])
+	assert.NotEqual(t, profile["crm/1"], profile["crm/2"])
 }

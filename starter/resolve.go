@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/cdpflow/cdpflow/connectors/csvfile"
@@ -14,7 +15,7 @@ import (
 func init() {
 	register("resolve", command{
 		summary: "resolve identities in a CSV file offline (no Temporal, no store)",
-		usage: `Usage: starter resolve --input FILE.csv --mapping MAPPING.yaml --output clusters.csv
+		usage: `Usage: starter resolve --input FILE.csv [--input MORE.csv ... [--link-only]] --mapping MAPPING.yaml --output clusters.csv
 
 Runs the engine's identity resolution on a CSV file and writes one row per input record:
 record_id,profile_id. The file is read with the csv source's mapping and cleansed exactly as a
@@ -23,11 +24,18 @@ matched as one mailbox), so a file and a refresh link the same records. Records 
 or a phone are kept and compared on their other fields. The mapping file holds id: (the id
 column), fields: (canonical field: column, e.g. first_name: given_name, address.postcode:
 postcode, attributes.x: x) and an optional identity: block that overrides the configuration's
-identity block. Weights are estimated from the file itself.
+identity block. Without a compare list of its own, every mapped field is compared. Weights are
+estimated from the file itself.
+
+Several --input files are read with the same mapping, each as its own source named after the
+file (crm.csv -> crm). --link-only says each file holds a person at most once (two exports
+to link): a profile gets at most one record of each file, each record its best match
+(identity.link.one_to_one over the files).
 
 Examples:
   starter resolve --input people.csv --mapping people.mapping.yaml --output clusters.csv
-  starter resolve --input ../shared/data/febrl/dataset2.csv --mapping profiles/testdata/febrl.mapping.yaml --output /tmp/febrl.csv`,
+  starter resolve --input ../shared/data/febrl/dataset2.csv --mapping profiles/testdata/febrl.mapping.yaml --output /tmp/febrl.csv
+  starter resolve --input crm.csv --input pos.csv --link-only --mapping people.mapping.yaml --output clusters.csv`,
 		run: runResolve,
 	})
 }
@@ -35,16 +43,22 @@ Examples:
 func runResolve(ctx context.Context, args []string) error {
 	var c common
 	fs := newFlags("resolve", &c)
-	input := fs.String("input", "", "CSV file to resolve (required)")
+	var inputs inputList
+	fs.Var(&inputs, "input", "CSV file to resolve (required; repeat for several files, each its own source)")
+	linkOnly := fs.Bool("link-only", false, "each --input file holds a person at most once: link across files one-to-one")
 	mappingPath := fs.String("mapping", "", "mapping file: id, fields, optional identity block (required)")
 	output := fs.String("output", "", "where to write record_id,profile_id (required; - for stdout)")
 	force := fs.Bool("force", false, "overwrite --output if it exists")
 	if err := parse(fs, "resolve", args); err != nil {
 		return err
 	}
-	if *input == "" || *mappingPath == "" || *output == "" {
+	if len(inputs) == 0 || *mappingPath == "" || *output == "" {
 		return usageError("--input, --mapping and --output are required (see starter resolve --help)")
 	}
+	if *linkOnly && len(inputs) < 2 {
+		return usageError("--link-only links several files: give --input at least twice")
+	}
+	input := &inputs[0]
 	cfg, log, err := c.load(false)
 	if err != nil {
 		return err
@@ -56,11 +70,13 @@ func runResolve(ctx context.Context, args []string) error {
 	if err := m.Config(cfg.Identity).Validate(); err != nil {
 		return usageError("--mapping %s: %v", *mappingPath, err)
 	}
-	if _, err := os.Stat(*input); err != nil {
-		return usageError("--input: %v", err)
+	for _, in := range inputs {
+		if _, err := os.Stat(in); err != nil {
+			return usageError("--input: %v", err)
+		}
 	}
 	start := time.Now()
-	fr, err := profiles.ResolveFile(ctx, profiles.FileRequest{Input: *input, Mapping: m, Identity: cfg.Identity, Cleanse: cfg.Cleanse.Options()})
+	fr, err := profiles.ResolveFile(ctx, profiles.FileRequest{Input: *input, Inputs: inputs[1:], LinkOnly: *linkOnly, Mapping: m, Identity: cfg.Identity, Cleanse: cfg.Cleanse.Options()})
 	if err != nil {
 		return fmt.Errorf("resolve %s: %w", *input, err)
 	}
@@ -80,5 +96,20 @@ func runResolve(ctx context.Context, args []string) error {
 	}
 	log.Info("resolved", "records", res.Stats.Records, "profiles", len(res.Profiles), "pairs_compared", res.Stats.PairsCompared,
 		"took", time.Since(start).Round(time.Millisecond), "output", *output)
+	return nil
+}
+
+// inputList is a repeatable --input flag.
+type inputList []string
+
+func (l *inputList) String() string { return strings.Join(*l, ",") }
+
+func (l *inputList) Type() string { return "file" }
+
+func (l *inputList) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return fmt.Errorf("empty file name")
+	}
+	*l = append(*l, v)
 	return nil
 }
