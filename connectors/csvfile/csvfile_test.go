@@ -469,3 +469,20 @@ func TestMapping_ConfigComparesMappedFields(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"first_name"}, m.Config(base).Compare, "a compare list is taken as written")
 }
+
+func TestSource_FullName(t *testing.T) {
+	// One name column: it fills the first name (cleansing splits it), unless the row has a first
+	// or last name of its own.
+	dir := t.TempDir()
+	path := filepath.Join(dir, "people.csv")
+	require.NoError(t, os.WriteFile(path, []byte("id,name,given\n1,  Dr. Ann   Lee ,\n2,\"Lee, Ann\",\n3,Ann Lee,Anna\n"), 0o600))
+	src, err := csvfile.New(csvfile.Config{Path: path, Mapping: &csvfile.Mapping{ID: "id", Fields: map[string]string{"full_name": "name", "first_name": "given"}}})
+	require.NoError(t, err)
+	cs, rej := readAll(t, src)
+	require.Empty(t, rej)
+	require.Len(t, cs, 3)
+	assert.Equal(t, "Dr. Ann Lee", cs[0].FirstName)
+	assert.Equal(t, "Lee, Ann", cs[1].FirstName)
+	assert.Equal(t, "Anna", cs[2].FirstName, "a mapped first name wins")
+	assert.Empty(t, cs[0].LastName)
+}

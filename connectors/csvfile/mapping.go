@@ -32,6 +32,7 @@ import (
 //	  address.postcode: postcode
 //	  consent.email: newsletter
 //	  attributes.tier: loyalty_tier
+//	  full_name: name          # when the file has one name column (used if first/last are empty)
 //	identity: {...}            # optional: keys of the identity block that apply to this file
 //
 // Unknown keys are errors.
@@ -117,7 +118,12 @@ func (m Mapping) keys() []string {
 }
 
 // inputPaths are the paths a file may map besides the record's string fields and attributes.
-var inputPaths = []string{"created_at", "updated_at", "deleted", "consent.email", "consent.sms"}
+var inputPaths = []string{"created_at", "updated_at", "deleted", "consent.email", "consent.sms", FullName}
+
+// FullName is the path of a column holding the whole name ("Dr. Ann Lee", "Lee, Ann"). It
+// fills the first name when the row has no first or last name of its own; cleansing then
+// splits off titles and suffixes and the last name (SplitName).
+const FullName = "full_name"
 
 // FieldPaths lists the valid canonical field paths, for messages and docs.
 func FieldPaths() []string {
@@ -148,7 +154,8 @@ func checkPath(path string) error {
 //   - consent.email, consent.sms: a consent state (subscribed, not_subscribed, unsubscribed, pending,
 //     redacted, unknown; spaces and dashes count as underscores) or a yes/no answer to "consents to
 //     this channel": true/yes/y/1/opted_in → subscribed, false/no/n/0 → not_subscribed,
-//     opted_out → unsubscribed.
+//     opted_out → unsubscribed;
+//   - full_name: fills the first name when neither the first nor the last name is set.
 func Set(c *record.Customer, path, value string) error {
 	if err := checkPath(path); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -166,6 +173,10 @@ func Set(c *record.Customer, path, value string) error {
 			c.CreatedAt = t
 		} else {
 			c.UpdatedAt = t
+		}
+	case FullName:
+		if c.FirstName == "" && c.LastName == "" {
+			c.FirstName = strings.Join(strings.Fields(value), " ")
 		}
 	case "deleted":
 		b, ok := parseBool(value)

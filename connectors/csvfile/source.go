@@ -249,6 +249,9 @@ func (s *Source) mapRow(r row, ci columnIndex, modTime time.Time) (record.Custom
 	}
 	c := record.Customer{Source: s.cfg.Name, SourceID: id}
 	for _, p := range s.paths {
+		if p == FullName {
+			continue // after the first and last names, which win when a row has them
+		}
 		col := s.mapping.Fields[p]
 		if err := Set(&c, p, strings.TrimSpace(r.fields[ci.fields[p]])); err != nil {
 			return record.Customer{}, &RowError{File: s.cfg.Path, Line: r.line, Column: fmt.Sprintf("%q", col), Reason: err.Error()}
@@ -258,6 +261,11 @@ func (s *Source) mapRow(r row, ci columnIndex, modTime time.Time) (record.Custom
 				cons.Source = s.cfg.Name + "." + strings.TrimSpace(col)
 				c.Consent[record.Channel(ch)] = cons
 			}
+		}
+	}
+	if col, ok := s.mapping.Fields[FullName]; ok {
+		if err := Set(&c, FullName, strings.TrimSpace(r.fields[ci.fields[FullName]])); err != nil {
+			return record.Customer{}, &RowError{File: s.cfg.Path, Line: r.line, Column: fmt.Sprintf("%q", col), Reason: err.Error()}
 		}
 	}
 	if _, mapped := s.mapping.Fields["updated_at"]; !mapped {
