@@ -45,9 +45,10 @@
 //     a unique field), a second record of a one-to-one source (identity.link.one_to_one) or an
 //     unmerge decision is refused, so a cluster that would break a limit is split at its
 //     weakest links. Between two one-to-one sources strongest-first merging is a best-match
-//     assignment, so such pairs need only identity.link.threshold (default 0.5). The accepted links form a spanning tree per profile: each
-//     record's Link carries the evidence (rule, the other record, per-field level and weight,
-//     match weight and probability) that attached it.
+//     assignment, so such pairs need only identity.link.threshold (default 0.5). The accepted
+//     links form a spanning tree per profile: each record's Link carries the evidence (rule,
+//     the other record, per-field level and weight, match weight and probability) that
+//     attached it.
 //  8. Stable ids. A new profile's id is "p_" and a hash of its smallest member record key, so
 //     the same data gives the same ids. A cluster holding records of an earlier profile keeps
 //     its id (the cluster with most of its members wins); when earlier profiles merge, the one

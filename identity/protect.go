@@ -1,6 +1,7 @@
 // protect.go holds merge protection: the constraints a cluster must keep while records are
 // merged (at most N distinct emails or phones or records, one value of each unique field,
-// one record of each one-to-one source, and the unmerge decisions), tracked per cluster as small sorted sets.
+// one record of each one-to-one source, and the unmerge decisions), tracked per cluster as
+// small sorted sets.
 package identity
 
 import (

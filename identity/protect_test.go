@@ -81,7 +81,7 @@ type record4 struct{ id, email, first, last, dob string }
 func TestResolve_OneToOne(t *testing.T) {
 	// One CRM contact and two POS customers: both POS rows match the contact, and the phone
 	// links all three deterministically. Each source holds a person at most once, so the
-	// contact keeps the closer POS customer (same email spelling, same birth date) and the
+	// contact keeps the closer POS customer (same first name, birth date and postcode) and the
 	// other POS row stays on its own instead of being chained in through the contact.
 	in := withGenerated(2000)
 	in = append(in,

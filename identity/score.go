@@ -68,11 +68,15 @@ func thresholdWeight(p float64) float64 { return math.Log2(p / (1 - p)) }
 
 // matchEdges scores the candidates and keeps those at or above the threshold. A pair of
 // records from two different one-to-one sources (oneToOne: row -> source id, 0 for none) needs
-// linkThreshold instead: clustering gives each such record its best match only.
+// linkThreshold instead (0: DefaultLinkThreshold): clustering gives each such record its best
+// match only.
 func (s *scorer) matchEdges(cands []candidate, threshold, linkThreshold float64, oneToOne []uint32) []edge {
 	tw := thresholdWeight(threshold)
+	if linkThreshold == 0 {
+		linkThreshold = DefaultLinkThreshold
+	}
 	lw := tw
-	if oneToOne != nil && linkThreshold > 0 {
+	if oneToOne != nil {
 		lw = thresholdWeight(linkThreshold)
 	}
 	need := func(p candidate) float64 {

@@ -18,7 +18,7 @@ func init() {
 		usage: `Usage: starter resolve --input FILE.csv [--input MORE.csv ... [--link-only]] --mapping MAPPING.yaml --output clusters.csv
 
 Runs the engine's identity resolution on a CSV file and writes one row per input record:
-record_id,profile_id. The file is read with the csv source's mapping and cleansed exactly as a
+record_id,profile_id (source,record_id,profile_id for several files). The file is read with the csv source's mapping and cleansed exactly as a
 refresh cleanses it (placeholder emails and phones dropped, phones to E.164, Gmail variants
 matched as one mailbox), so a file and a refresh link the same records. Records without an email
 or a phone are kept and compared on their other fields. The mapping file holds id: (the id
