@@ -19,8 +19,9 @@ type constraints struct {
 	tags                             map[int32][]uint64
 }
 
-// newConstraints prepares the constraints of the configuration and the unmerge decisions.
-func newConstraints(d *dataset, cfg Config, splits []Split) *constraints {
+// newConstraints prepares the constraints of the configuration, the one-to-one sources of the
+// rows (oneToOneSources) and the unmerge decisions.
+func newConstraints(d *dataset, cfg Config, oneToOne []uint32, splits []Split) *constraints {
 	c := &constraints{
 		maxEmails:  cfg.Limits.MaxEmailsPerProfile,
 		maxPhones:  cfg.Limits.MaxPhonesPerProfile,
@@ -35,7 +36,7 @@ func newConstraints(d *dataset, cfg Config, splits []Split) *constraints {
 	for _, p := range cfg.Limits.Unique {
 		c.unique = append(c.unique, d.field(p).vals)
 	}
-	c.sources = oneToOneSources(d, cfg)
+	c.sources = oneToOne
 	if len(splits) > 0 {
 		row := make(map[record.RecordKey]int32, d.n())
 		for i, k := range d.keys {

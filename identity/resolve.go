@@ -61,6 +61,7 @@ type pipeline struct {
 	scorer      *scorer
 	edges       []edge
 	cl          *clustering
+	oneToOne    []uint32 // row -> one-to-one source id, nil when none is configured
 	stats       Stats
 	timer       *phaseTimer
 }
@@ -176,7 +177,8 @@ func (p *pipeline) estimate(ctx context.Context) error {
 // score turns matching pairs, deterministic links and (incremental) prior links into edges.
 func (p *pipeline) score() {
 	p.scorer = newScorer(p.d, &p.model, buildTF(p.d, &p.model))
-	p.edges = p.scorer.matchEdges(p.cands, p.cfg.Threshold, p.cfg.Link.Threshold, oneToOneSources(p.d, p.cfg))
+	p.oneToOne = oneToOneSources(p.d, p.cfg)
+	p.edges = p.scorer.matchEdges(p.cands, p.cfg.Threshold, p.cfg.Link.Threshold, p.oneToOne)
 	p.cands = nil
 	p.stats.PairsMatched = len(p.edges)
 	exact := exactEdges(p.d, p.cfg.Exact, p.scorer)
@@ -189,7 +191,7 @@ func (p *pipeline) score() {
 
 // cluster merges the edges strongest first under merge protection.
 func (p *pipeline) cluster() {
-	p.cl = buildClusters(p.d.n(), p.edges, newConstraints(p.d, p.cfg, p.prior.Splits))
+	p.cl = buildClusters(p.d.n(), p.edges, newConstraints(p.d, p.cfg, p.oneToOne, p.prior.Splits))
 	p.edges = nil
 	p.stats.LinksRefused, p.stats.ClustersSplit = p.cl.rejected, p.cl.split
 	if len(p.cl.reasons) > 0 {
