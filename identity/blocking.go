@@ -174,23 +174,94 @@ func (d *dataset) ensureField(path string) *fieldData {
 // ruleKeys returns the rule's 64-bit key of every row (0 = the row has no key).
 func (d *dataset) ruleKeys(r blockingRule) []uint64 {
 	parts := make([][]uint32, len(r.keys))
+	fi, li := swappableNames(r)
 	for i, k := range r.keys {
-		parts[i] = d.keyIDs(k)
+		if i == fi || i == li {
+			parts[i] = d.nameKeyIDs(k)
+		} else {
+			parts[i] = d.keyIDs(k)
+		}
 	}
 	out := make([]uint64, d.n())
 	for row := range out {
 		h := uint64(1469598103934665603)
-		for _, p := range parts {
+		for i, p := range parts {
 			id := p[row]
 			if id == 0 {
 				h = 0
 				break
+			}
+			if i == fi || i == li {
+				// The two names in either order: the smaller key first.
+				f, l := parts[fi][row], parts[li][row]
+				id = min(f, l)
+				if i == li {
+					id = max(f, l)
+				}
 			}
 			h = mix64(h ^ uint64(id))
 		}
 		out[row] = h
 	}
 	return out
+}
+
+// swappableNames returns the positions of the first_name and last_name keys of a rule that
+// keys on both with the same transform (their keys then match in either order), or -1, -1.
+func swappableNames(r blockingRule) (fi, li int) {
+	fi, li = -1, -1
+	for i, k := range r.keys {
+		switch k.path {
+		case FieldFirstName:
+			fi = i
+		case FieldLastName:
+			li = i
+		}
+	}
+	if fi < 0 || li < 0 || r.keys[fi].transform != r.keys[li].transform {
+		return -1, -1
+	}
+	return fi, li
+}
+
+// nameKeyIDs is keyIDs for first_name and last_name with ids shared by the two fields: the
+// same key string has the same id in both, so a rule can match names in either order.
+func (d *dataset) nameKeyIDs(k blockKey) []uint32 {
+	cacheKey := "names|" + k.String()
+	if ids, ok := d.keyCache[cacheKey]; ok {
+		return ids
+	}
+	if d.nameKeys == nil {
+		d.nameKeys = map[string]map[string]uint32{}
+	}
+	intern := d.nameKeys[k.transform]
+	if intern == nil {
+		intern = map[string]uint32{}
+		d.nameKeys[k.transform] = intern
+	}
+	f := d.fields[k.path]
+	byVal := make([]uint32, len(f.dict))
+	for id := 1; id < len(f.dict); id++ {
+		key := applyTransform(k.transform, f.dict[id])
+		if key == "" {
+			continue
+		}
+		kid, ok := intern[key]
+		if !ok {
+			kid = uint32(len(intern) + 1)
+			intern[key] = kid
+		}
+		byVal[id] = kid
+	}
+	ids := make([]uint32, len(f.vals))
+	for row, v := range f.vals {
+		ids[row] = byVal[v]
+	}
+	if d.keyCache == nil {
+		d.keyCache = map[string][]uint32{}
+	}
+	d.keyCache[cacheKey] = ids
+	return ids
 }
 
 // mix64 is the splitmix64 finalizer; it never maps a nonzero value to 0 in practice.

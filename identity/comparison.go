@@ -26,6 +26,7 @@ type comparison struct {
 	offset  []uint8      // member -> level of its first level above else
 	labels  []string     // level -> label
 	exactOf []int8       // level -> member whose exact match it is, or -1
+	partner []int        // address member -> member compared crosswise (line1 <-> line2), -1 for none
 }
 
 // newComparison builds the comparison of one field or of several address parts.
@@ -52,7 +53,7 @@ func newComparison(fields []*fieldData) *comparison {
 		}
 		return 0
 	})
-	c := &comparison{name: compositeAddress, kind: KindAddress, members: members, offset: make([]uint8, len(members))}
+	c := &comparison{name: compositeAddress, kind: KindAddress, members: members, offset: make([]uint8, len(members)), partner: swappedLines(members)}
 	c.labels = []string{"null", "else"}
 	c.exactOf = []int8{-1, -1}
 	// The least specific part gets the lowest levels; the most specific part's exact match is top.
@@ -77,9 +78,18 @@ func (c *comparison) level(a, b int32) uint8 {
 	if len(c.members) == 1 {
 		return c.members[0].level(a, b)
 	}
+	if c.kind == KindOrder {
+		return levelNull // set by nameSwap.adjust, which sees the name levels
+	}
 	present := false
 	for i, m := range c.members {
 		l := m.level(a, b)
+		if p := c.partner[i]; p >= 0 {
+			// Swapped lines: an exact crosswise match counts as this line's exact match.
+			if top := uint8(len(levelLabels[m.kind]) - 1); l != top && (m.exactAgainst(c.members[p], a, b) || c.members[p].exactAgainst(m, a, b)) {
+				l = top
+			}
+		}
 		switch {
 		case l == levelNull:
 		case l == levelElse:
@@ -110,6 +120,7 @@ func (f *fieldData) uExact() float64 {
 
 // buildComparisons groups the compared fields: each its own comparison, except the address
 // parts (two or more), which form one, placed where the first address field was listed.
+// When both names are compared as names, name_order comes last (room permitting).
 func buildComparisons(fields []*fieldData) []*comparison {
 	var address []*fieldData
 	for _, f := range fields {
@@ -127,6 +138,20 @@ func buildComparisons(fields []*fieldData) []*comparison {
 		default:
 			out = append(out, newComparison([]*fieldData{f}))
 		}
+	}
+	var first, last *fieldData
+	for _, c := range out {
+		if len(c.members) == 1 && c.kind == KindName {
+			switch c.name {
+			case FieldFirstName:
+				first = c.members[0]
+			case FieldLastName:
+				last = c.members[0]
+			}
+		}
+	}
+	if first != nil && last != nil && len(out) < maxComparisons {
+		out = append(out, newNameOrder(first, last))
 	}
 	return out
 }

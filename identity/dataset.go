@@ -52,9 +52,11 @@ type dataset struct {
 	rows           []*record.Customer // row -> record (deleted records are not rows)
 	keys           []record.RecordKey
 	fields         map[string]*fieldData
-	comparedFields []*fieldData        // in Config.Compare order
-	compare        []*comparison       // what the model scores
-	keyCache       map[string][]uint32 // blockKey.String() -> row -> key id
+	comparedFields []*fieldData                 // in Config.Compare order
+	compare        []*comparison                // what the model scores
+	swap           *nameSwap                    // swapped-name reading, nil without both names
+	keyCache       map[string][]uint32          // blockKey.String() -> row -> key id
+	nameKeys       map[string]map[string]uint32 // transform -> key -> id shared by both names
 }
 
 // field returns the interned field at path (built by newDataset).
@@ -154,6 +156,7 @@ func newDataset(ctx context.Context, cfg Config, records []record.Customer) (*da
 		d.comparedFields = append(d.comparedFields, d.fields[path])
 	}
 	d.compare = buildComparisons(d.comparedFields)
+	d.swap = findNameSwap(d.compare)
 	return d, nil
 }
 

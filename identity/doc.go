@@ -17,7 +17,8 @@
 //     few pairs per record are kept, and rules are picked greedily so that a true match stays
 //     findable when any one, two or three of its fields disagree. Blocks larger than
 //     max_block_size are skipped (other rules cover their records). Work grows near-linearly
-//     with the number of records. identity.blocking replaces the derived rules.
+//     with the number of records. identity.blocking replaces the derived rules. A rule keyed
+//     on both names with the same transform matches them in either order.
 //  4. Comparison. Every candidate pair is compared field by field into comparison levels:
 //     null (a side is empty), else, fuzzy levels, exact. Names and free text use Jaro-Winkler
 //     (≥ 0.92, ≥ 0.80); dates detect transposed day and month and one-character edits; codes
@@ -25,6 +26,12 @@
 //     The address fields are not independent (the same street nearly implies the same city
 //     and postcode), so they form one composite comparison whose level is the most specific
 //     agreeing part: a shared address counts once and a move counts as one disagreement.
+//     Swapped fields (swap.go): a pair whose names agree better crosswise ("lucy
+//     fitzpatrick" / "fitzpatrick lucy", Jaro-Winkler ≥ 0.92 both ways) is read crosswise,
+//     and the name_order comparison records the swapped reading with its own estimated
+//     weight (m from EM, u 1: the crosswise name levels already weigh the agreement against
+//     chance). Address lines that agree exactly crosswise (line 1 / line 2) count as the same
+//     line.
 //  5. Model. Fellegi-Sunter: each level has m = P(level | match) and u = P(level | non-match);
 //     its weight is log2(m/u) bits, and a pair's match weight is the prior's log-odds plus its
 //     levels' weights. u comes from the data: exact-match u from the value frequencies, the

@@ -134,7 +134,7 @@ func runSession(d *dataset, bi *blockIndex, ri int, hist map[histKey]float64, us
 	// A session is trusted when its match class agrees more than chance on the active comparisons.
 	score := 0.0
 	for ci := range nc {
-		if !res.excluded[ci] {
+		if !res.excluded[ci] && d.compare[ci].kind != KindOrder {
 			top := len(us[ci]) - 1
 			score += math.Log2(ms[ci][top] / us[ci][top])
 		}
@@ -203,7 +203,7 @@ func fieldModels(d *dataset, results []sessionResult, us [][]float64) []FieldMod
 			}
 		}
 		fm := FieldModel{Path: c.name, Kind: c.kind, Levels: make([]LevelModel, len(c.labels))}
-		if c.kind == KindAddress {
+		if c.kind == KindAddress || c.kind == KindOrder {
 			for _, mem := range c.members {
 				fm.Members = append(fm.Members, mem.path)
 			}

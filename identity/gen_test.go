@@ -1,6 +1,6 @@
 // gen_test.go generates realistic customer records with gofakeit (seeded) for benchmarks
-// and tests: people with several source records each, typos, swapped day and month, missing
-// fields, moves, and households sharing an address.
+// and tests: people with several source records each, typos, swapped names, swapped day and
+// month, missing fields, moves, and households sharing an address.
 package identity
 
 import (
@@ -97,6 +97,9 @@ func perturb(rng *rand.Rand, f *gofakeit.Faker, c record.Customer) record.Custom
 	}
 	if chance(15) {
 		c.LastName = typo(rng, c.LastName)
+	}
+	if chance(3) {
+		c.FirstName, c.LastName = c.LastName, c.FirstName
 	}
 	switch {
 	case chance(10):

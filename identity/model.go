@@ -109,6 +109,9 @@ func packLevels(d *dataset, a, b int32) uint64 {
 	for ci, c := range d.compare {
 		levels |= uint64(c.level(a, b)) << (levelBits * ci)
 	}
+	if d.swap != nil {
+		levels = d.swap.adjust(levels, a, b)
+	}
 	return levels
 }
 

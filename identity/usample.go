@@ -26,8 +26,9 @@ func estimateU(d *dataset) [][]float64 {
 		for i := lo; i < hi; i++ {
 			a := rows[i]
 			for _, b := range rows[i+1:] {
-				for ci, c := range d.compare {
-					cc[ci][c.level(a, b)]++
+				levels := packLevels(d, a, b)
+				for ci := range d.compare {
+					cc[ci][level(levels, ci)]++
 				}
 			}
 		}
@@ -35,6 +36,10 @@ func estimateU(d *dataset) [][]float64 {
 	})
 	for ci, c := range d.compare {
 		nl := len(c.labels)
+		if c.kind == KindOrder {
+			us[ci] = orderU(nl)
+			continue
+		}
 		u := make([]float64, nl)
 		// Exact matches: from the frequencies, precise even for rare values.
 		var exactMass float64
