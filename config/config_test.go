@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cdpflow/cdpflow/connectors"
+	"github.com/cdpflow/cdpflow/identity"
 )
 
 // secrets are the *_env variables of the example configuration.
@@ -39,7 +40,32 @@ func TestLoad_Defaults(t *testing.T) {
 	assert.Len(t, cfg.Sources, 5)
 	assert.True(t, cfg.AnySandbox())
 	assert.Equal(t, "1h0m0s", cfg.Sources[0].Lookback.String())
-	assert.Equal(t, 0.95, cfg.Identity.Threshold)
+	assert.True(t, cfg.Identity.Threshold.Auto(), "the match threshold is chosen from the model by default")
+}
+
+func TestLoad_IdentityThreshold(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, tc := range []struct {
+		yaml, env string
+		want      identity.Threshold
+	}{
+		{"identity:\n  threshold: 0.9\n", "", 0.9},
+		{"identity:\n  threshold: auto\n", "", identity.ThresholdAuto},
+		{"identity:\n  threshold: 0.9\n", "CDPFLOW_IDENTITY__THRESHOLD=auto", identity.ThresholdAuto},
+		{"identity:\n  threshold: auto\n", "CDPFLOW_IDENTITY__THRESHOLD=0.8", 0.8},
+	} {
+		env := []string{}
+		if tc.env != "" {
+			env = append(env, tc.env)
+		}
+		cfg, err := Load(LoadOptions{File: writeYAML(t, tc.yaml), Environ: env})
+		require.NoError(t, err, tc.yaml)
+		assert.Equal(t, tc.want, cfg.Identity.Threshold, "%s %s", tc.yaml, tc.env)
+	}
+	_, err := Load(LoadOptions{File: writeYAML(t, "identity:\n  threshold: high\n"), Environ: []string{}})
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "threshold")
+	assert.ErrorContains(t, err, "auto")
 }
 
 func TestLoad_Layers(t *testing.T) {

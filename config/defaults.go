@@ -29,7 +29,7 @@ func Defaults() map[string]any {
 		"identity": map[string]any{
 			"exact":     []any{"email", "phone"},
 			"compare":   []any{"first_name", "last_name", "birth_date", "address.line1", "address.city", "address.postcode"},
-			"threshold": 0.95,
+			"threshold": "auto",
 			"limits":    map[string]any{"max_emails_per_profile": 3},
 		},
 		"segments": []any{

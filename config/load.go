@@ -117,7 +117,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		Result:           &cfg,
 		ErrorUnused:      true,
 		WeaklyTypedInput: true,
-		DecodeHook:       mapstructure.ComposeDecodeHookFunc(daysHook, mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(",")),
+		DecodeHook:       mapstructure.ComposeDecodeHookFunc(daysHook, mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(","), mapstructure.TextUnmarshallerHookFunc()),
 	}
 	if err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{Tag: "koanf", DecoderConfig: dc}); err != nil {
 		return nil, fmt.Errorf("config%s: %w (check the key names against config/cdpflow.example.yaml)", where(path), err)

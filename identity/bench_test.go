@@ -118,6 +118,8 @@ func benchmarkResolve(b *testing.B, n int) {
 	b.Logf("n=%d profiles=%d compared=%d matched=%d exact=%d refused=%d split=%d precision=%.4f recall=%.4f F1=%.4f rules=%v",
 		n, res.Stats.Profiles, res.Stats.PairsCompared, res.Stats.PairsMatched, res.Stats.ExactLinks,
 		res.Stats.LinksRefused, res.Stats.ClustersSplit, m.Precision(), m.Recall(), m.F1(), res.Stats.BlockingRules)
+	b.Logf("threshold %.3f (chosen %v): estimated precision %.4f recall %.4f", res.Stats.Threshold, res.Stats.ThresholdChosen,
+		res.Stats.EstimatedPrecision, res.Stats.EstimatedRecall)
 	for _, p := range res.Stats.Phases {
 		b.Logf("  %-9s %v", p.Name, p.Duration.Round(time.Millisecond))
 	}

@@ -20,8 +20,12 @@ type Config struct {
 	// field path, optionally followed by ":kind" to choose the comparator (name, text, date,
 	// code, category, email); the kind is inferred from the field otherwise.
 	Compare []string `yaml:"compare" json:"compare" koanf:"compare"`
-	// Threshold is the match probability a compared pair needs to be linked.
-	Threshold float64 `yaml:"threshold" json:"threshold" koanf:"threshold"`
+	// Threshold is the match probability a compared pair needs to be linked, or auto (the
+	// default): chosen in each full run from the model's estimated precision/recall curve.
+	Threshold Threshold `yaml:"threshold" json:"threshold" koanf:"threshold"`
+	// TargetPrecision is the estimated precision an automatic threshold must keep
+	// (default 0.998); among those, the threshold with the best estimated F1 is chosen.
+	TargetPrecision float64 `yaml:"target_precision,omitempty" json:"target_precision,omitempty" koanf:"target_precision"`
 	// Limits is merge protection: a cluster breaking a limit is split at its weakest links.
 	Limits Limits `yaml:"limits" json:"limits" koanf:"limits"`
 	// Blocking lists blocking rules; empty derives them from Compare and the data.
@@ -86,7 +90,7 @@ func DefaultConfig() Config {
 	return Config{
 		Exact:     []string{FieldEmail, FieldPhone},
 		Compare:   []string{FieldFirstName, FieldLastName, FieldBirthDate, FieldAddressLine1, FieldAddressCity, FieldAddressPostcode},
-		Threshold: 0.95,
+		Threshold: ThresholdAuto,
 		Limits:    Limits{MaxEmailsPerProfile: 3},
 		Link:      SourceLinks{Threshold: DefaultLinkThreshold},
 	}
@@ -124,8 +128,11 @@ func (c Config) Validate() error {
 	if len(c.Exact) == 0 && len(c.Compare) == 0 {
 		add("compare", "nothing to resolve on: list fields in identity.compare or identity.exact")
 	}
-	if !(c.Threshold > 0 && c.Threshold < 1) {
-		add("threshold", "%v is not a probability strictly between 0 and 1: use e.g. 0.95", c.Threshold)
+	if !c.Threshold.Auto() && !(c.Threshold > 0 && c.Threshold < 1) {
+		add("threshold", "%v is not a probability strictly between 0 and 1: use e.g. 0.95, or auto", float64(c.Threshold))
+	}
+	if c.TargetPrecision != 0 && !(c.TargetPrecision >= 0.5 && c.TargetPrecision < 1) {
+		add("target_precision", "%v is not a precision between 0.5 and 1: use e.g. 0.998", c.TargetPrecision)
 	}
 	if c.Link.Threshold != 0 && !(c.Link.Threshold > 0 && c.Link.Threshold < 1) {
 		add("link.threshold", "%v is not a probability strictly between 0 and 1: use e.g. 0.5", c.Link.Threshold)
@@ -193,15 +200,16 @@ func (c Config) maxBlockSize() int {
 // ConfigOverride is a partial Config: set fields replace the base's (a mapping file's
 // `identity:` block uses it, with the same keys as the config's identity block).
 type ConfigOverride struct {
-	Exact          *[]string         `yaml:"exact" json:"exact,omitempty"`
-	Compare        *[]string         `yaml:"compare" json:"compare,omitempty"`
-	Threshold      *float64          `yaml:"threshold" json:"threshold,omitempty"`
-	Limits         *LimitsOverride   `yaml:"limits" json:"limits,omitempty"`
-	Blocking       *[]string         `yaml:"blocking" json:"blocking,omitempty"`
-	MaxBlockSize   *int              `yaml:"max_block_size" json:"max_block_size,omitempty"`
-	Survivorship   map[string]string `yaml:"survivorship" json:"survivorship,omitempty"`
-	SourcePriority *[]string         `yaml:"source_priority" json:"source_priority,omitempty"`
-	Link           *LinkOverride     `yaml:"link" json:"link,omitempty"`
+	Exact           *[]string         `yaml:"exact" json:"exact,omitempty"`
+	Compare         *[]string         `yaml:"compare" json:"compare,omitempty"`
+	Threshold       *Threshold        `yaml:"threshold" json:"threshold,omitempty"`
+	TargetPrecision *float64          `yaml:"target_precision" json:"target_precision,omitempty"`
+	Limits          *LimitsOverride   `yaml:"limits" json:"limits,omitempty"`
+	Blocking        *[]string         `yaml:"blocking" json:"blocking,omitempty"`
+	MaxBlockSize    *int              `yaml:"max_block_size" json:"max_block_size,omitempty"`
+	Survivorship    map[string]string `yaml:"survivorship" json:"survivorship,omitempty"`
+	SourcePriority  *[]string         `yaml:"source_priority" json:"source_priority,omitempty"`
+	Link            *LinkOverride     `yaml:"link" json:"link,omitempty"`
 }
 
 // LinkOverride is a partial Link.
@@ -234,6 +242,9 @@ func (o ConfigOverride) Apply(base Config) Config {
 	}
 	if o.Threshold != nil {
 		c.Threshold = *o.Threshold
+	}
+	if o.TargetPrecision != nil {
+		c.TargetPrecision = *o.TargetPrecision
 	}
 	if o.MaxBlockSize != nil {
 		c.MaxBlockSize = *o.MaxBlockSize

@@ -29,9 +29,10 @@
 //     Swapped fields (swap.go): a pair whose names agree better crosswise ("lucy
 //     fitzpatrick" / "fitzpatrick lucy", Jaro-Winkler ≥ 0.92 both ways) is read crosswise,
 //     and the name_order comparison records the swapped reading with its own estimated
-//     weight (m from EM, u 1: the crosswise name levels already weigh the agreement against
-//     chance). Address lines that agree exactly crosswise (line 1 / line 2) count as the same
-//     line.
+//     weight: m from EM; u from how often a first name equals a random last name compared
+//     with a random first name (value frequencies), capped so that a swapped reading never
+//     weighs more than one in order. Address lines that agree exactly crosswise (line 1 /
+//     line 2) count as the same line.
 //  5. Model. Fellegi-Sunter: each level has m = P(level | match) and u = P(level | non-match);
 //     its weight is log2(m/u) bits, and a pair's match weight is the prior's log-odds plus its
 //     levels' weights. u comes from the data: exact-match u from the value frequencies, the

@@ -216,6 +216,9 @@ func fieldModels(d *dataset, results []sessionResult, us [][]float64) []FieldMod
 			}
 			fm.Levels[l] = lm
 		}
+		if c.kind == KindOrder {
+			capSwapped(&fm)
+		}
 		out = append(out, fm)
 	}
 	return out

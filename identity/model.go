@@ -18,6 +18,9 @@ type Model struct {
 	// Records is the number of records Lambda was estimated on; reuse on a different number
 	// rescales Lambda so that the expected matches per record stay the same.
 	Records int `json:"records"`
+	// Threshold is the match threshold the run used: identity.threshold, or the one chosen
+	// from this model's curve (identity.threshold auto), which incremental runs reuse.
+	Threshold float64 `json:"threshold,omitempty"`
 	// Blocking holds the blocking rules of the run.
 	Blocking []string `json:"blocking"`
 	// Sessions reports the EM sessions, one per blocking rule.

@@ -62,6 +62,8 @@ type pipeline struct {
 	edges       []edge
 	cl          *clustering
 	oneToOne    []uint32 // row -> one-to-one source id, nil when none is configured
+	scores      ScoreHistogram
+	modelCands  []candidate // incremental runs with a new model: all pairs, for the threshold
 	stats       Stats
 	timer       *phaseTimer
 }
@@ -167,6 +169,7 @@ func (p *pipeline) estimate(ctx context.Context) error {
 		}
 		p.model = estimateModel(p.d, p.bi, all)
 		markTermFrequency(&p.model)
+		p.modelCands = all
 	default:
 		p.model = estimateModel(p.d, p.bi, p.cands)
 		markTermFrequency(&p.model)
@@ -178,8 +181,24 @@ func (p *pipeline) estimate(ctx context.Context) error {
 func (p *pipeline) score() {
 	p.scorer = newScorer(p.d, &p.model, buildTF(p.d, &p.model))
 	p.oneToOne = oneToOneSources(p.d, p.cfg)
-	p.edges = p.scorer.matchEdges(p.cands, p.cfg.Threshold, p.cfg.Link.Threshold, p.oneToOne)
-	p.cands = nil
+	weights, tally := p.scorer.weights(p.cands)
+	if !p.incremental {
+		// An incremental run compares only pairs with a changed record: no curve from those.
+		p.scores = tally.histogram(p.model.Lambda, p.d.n())
+	}
+	threshold := float64(p.cfg.Threshold)
+	if p.cfg.Threshold.Auto() {
+		threshold = p.chosenThreshold()
+		p.stats.ThresholdChosen = true
+	}
+	p.model.Threshold = threshold
+	p.stats.Threshold = threshold
+	if len(p.scores.Bins) > 0 {
+		est := p.scores.At(threshold)
+		p.stats.EstimatedPrecision, p.stats.EstimatedRecall = est.Precision, est.Recall
+	}
+	p.edges = p.scorer.matchEdges(p.cands, weights, threshold, p.cfg.Link.Threshold, p.oneToOne)
+	p.cands, p.modelCands = nil, nil
 	p.stats.PairsMatched = len(p.edges)
 	exact := exactEdges(p.d, p.cfg.Exact, p.scorer)
 	p.stats.ExactLinks = len(exact)
@@ -187,6 +206,21 @@ func (p *pipeline) score() {
 	if p.incremental {
 		p.edges = append(p.edges, priorEdges(p.d, p.changed, p.priorLinks)...)
 	}
+}
+
+// chosenThreshold is the automatic threshold: the prior model's when it is reused, else chosen
+// from the curve of the pairs the model was estimated on.
+func (p *pipeline) chosenThreshold() float64 {
+	switch {
+	case p.stats.ModelReused && p.prior.Model.Threshold > 0:
+		return p.prior.Model.Threshold
+	case p.stats.ModelReused:
+		return DefaultThreshold
+	case p.incremental:
+		_, tally := p.scorer.weights(p.modelCands)
+		return chooseThreshold(tally.histogram(p.model.Lambda, p.d.n()), p.cfg.targetPrecision())
+	}
+	return chooseThreshold(p.scores, p.cfg.targetPrecision())
 }
 
 // cluster merges the edges strongest first under merge protection.
@@ -208,7 +242,7 @@ func (p *pipeline) result() Result {
 	}
 	parent := cl.parents(anchor)
 	ids, merges := assignIDs(d, cl, anchor, p.priorLinks)
-	res := Result{Model: p.model, Merges: merges}
+	res := Result{Model: p.model, Merges: merges, Scores: p.scores}
 	res.Links = make([]Link, d.n())
 	for row := range int32(d.n()) {
 		l := Link{Record: d.keys[row], Profile: ids[cl.cluster[row]], Evidence: Evidence{Rule: EvidenceAnchor}}

@@ -16,7 +16,7 @@ func TestResolve(t *testing.T) {
 	cfg := DefaultConfig()
 	t.Run("invalid configuration", func(t *testing.T) {
 		bad := cfg
-		bad.Threshold = 0
+		bad.Threshold = 1.5
 		_, err := Resolve(context.Background(), bad, nil, State{})
 		assert.ErrorContains(t, err, "identity.threshold")
 	})

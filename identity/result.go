@@ -16,6 +16,9 @@ type Result struct {
 	Merges   []Merge   `json:"merges,omitempty"`
 	Stats    Stats     `json:"stats"`
 	Model    Model     `json:"model"`
+	// Scores is the match-weight histogram of a full run's candidate pairs, from which
+	// Curve estimates precision and recall per threshold (empty for incremental runs).
+	Scores ScoreHistogram `json:"scores,omitzero"`
 }
 
 // Profile is one person.
@@ -89,7 +92,14 @@ type Stats struct {
 	ClustersSplit int            `json:"clusters_split"` // groups split by merge protection
 	Merges        int            `json:"merges"`         //
 	ModelReused   bool           `json:"model_reused"`   //
-	Phases        []Phase        `json:"phases"`         //
+	// Threshold is the match probability pairs needed; ThresholdChosen says it was chosen
+	// from the model (identity.threshold auto). EstimatedPrecision and EstimatedRecall are
+	// the model's estimates at it (full runs).
+	Threshold          float64 `json:"threshold"`
+	ThresholdChosen    bool    `json:"threshold_chosen,omitempty"`
+	EstimatedPrecision float64 `json:"estimated_precision,omitempty"`
+	EstimatedRecall    float64 `json:"estimated_recall,omitempty"`
+	Phases             []Phase `json:"phases"` //
 }
 
 // Phase is the duration of one step of the run.

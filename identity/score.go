@@ -69,8 +69,8 @@ func thresholdWeight(p float64) float64 { return math.Log2(p / (1 - p)) }
 // matchEdges scores the candidates and keeps those at or above the threshold. A pair of
 // records from two different one-to-one sources (oneToOne: row -> source id, 0 for none) needs
 // linkThreshold instead (0: DefaultLinkThreshold): clustering gives each such record its best
-// match only.
-func (s *scorer) matchEdges(cands []candidate, threshold, linkThreshold float64, oneToOne []uint32) []edge {
+// match only. weights are the candidates' match weights (s.weights).
+func (s *scorer) matchEdges(cands []candidate, weights []float64, threshold, linkThreshold float64, oneToOne []uint32) []edge {
 	tw := thresholdWeight(threshold)
 	if linkThreshold == 0 {
 		linkThreshold = DefaultLinkThreshold
@@ -92,8 +92,8 @@ func (s *scorer) matchEdges(cands []candidate, threshold, linkThreshold float64,
 	out := make([][]edge, chunks)
 	parallelRange(len(cands), chunks, func(c, lo, hi int) {
 		var res []edge
-		for _, p := range cands[lo:hi] {
-			if w := s.weight(p.a, p.levels); w >= need(p) {
+		for i, p := range cands[lo:hi] {
+			if w := weights[lo+i]; w >= need(p) {
 				res = append(res, edge{a: p.a, b: p.b, levels: p.levels, weight: w, kind: edgeMatch, strength: w})
 			}
 		}
@@ -104,4 +104,27 @@ func (s *scorer) matchEdges(cands []candidate, threshold, linkThreshold float64,
 		all = append(all, o...)
 	}
 	return all
+}
+
+// weights computes the candidates' match weights and their histogram.
+func (s *scorer) weights(cands []candidate) ([]float64, *scoreTally) {
+	const chunks = 32
+	ws := make([]float64, len(cands))
+	tallies := make([]*scoreTally, chunks)
+	parallelRange(len(cands), chunks, func(c, lo, hi int) {
+		t := new(scoreTally)
+		for i, p := range cands[lo:hi] {
+			w := s.weight(p.a, p.levels)
+			ws[lo+i] = w
+			t.add(w)
+		}
+		tallies[c] = t
+	})
+	total := new(scoreTally)
+	for _, t := range tallies {
+		if t != nil {
+			total.merge(t)
+		}
+	}
+	return ws, total
 }

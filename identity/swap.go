@@ -2,9 +2,8 @@
 // way round ("fitzpatrick lucy"), and address lines get swapped ("flat 3" in line 1 one time,
 // line 2 the next). For names the pair is read crosswise when that agrees better: the name
 // comparisons take their crosswise levels, and a name_order comparison records that the pair
-// was read swapped, with its own weight (m estimated like any level; u is 1, because the
-// crosswise name agreements already carry the evidence against chance). Address lines
-// are compared crosswise inside the address composite. Blocking rules on both names key on
+// was read swapped, with its own weight (m estimated like any level; u from the value
+// frequencies, see orderU). Address lines are compared crosswise inside the address composite. Blocking rules on both names key on
 // the two names in either order.
 package identity
 
@@ -109,15 +108,52 @@ func (f *fieldData) exactAgainst(g *fieldData, i, j int32) bool {
 	return a != 0 && b != 0 && f.dict[a] == g.dict[b]
 }
 
-// orderU is u of the name_order levels: the crosswise name levels already say how unlikely
-// the agreement is between different people, so the reading itself adds no evidence
-// against chance. Its weight is log2(m): how often a match is written swapped.
-func orderU(nl int) []float64 {
+// orderU is u of the name_order levels. Between different people the crosswise name levels
+// are scored as if they were in their own columns, but a first name equals a random last name
+// less often than a random first name: u of the swapped reading is that correction, from the
+// value frequencies (crosswise exact agreement over in-order exact agreement), at most 1.
+// u of the in-order reading is 1: it adds nothing against chance.
+func orderU(nl int, first, last *fieldData) []float64 {
 	u := make([]float64, nl)
-	for l := 1; l < nl; l++ {
-		u[l] = 1
-	}
+	u[orderInOrder] = 1
+	u[orderSwapped] = min(max(crossRatio(first, last), minProb), 1)
 	return u
+}
+
+// crossRatio is P(a's first name = b's last name and a's last name = b's first name) over
+// P(same first names and same last names) for two records drawn at random.
+func crossRatio(first, last *fieldData) float64 {
+	nf, nl := float64(first.nonNull()), float64(last.nonNull())
+	if nf < 2 || nl < 2 {
+		return 1
+	}
+	lastCount := make(map[string]uint32, len(last.dict))
+	for id := 1; id < len(last.dict); id++ {
+		lastCount[last.dict[id]] = last.counts[id]
+	}
+	var shared float64
+	for id := 1; id < len(first.dict); id++ {
+		if c, ok := lastCount[first.dict[id]]; ok {
+			shared += float64(first.counts[id]) * float64(c)
+		}
+	}
+	cross := shared / (nf * nl) // one crosswise name agrees
+	same := first.uExact() * last.uExact()
+	if same <= 0 {
+		return 1
+	}
+	return cross * cross / same
+}
+
+// capSwapped keeps the swapped reading from weighing more than the in-order one: u of the
+// swapped level is raised to m(swapped)/m(in order) when the frequencies made it smaller.
+// Being written the wrong way round is never better evidence than being written right.
+func capSwapped(fm *FieldModel) {
+	sw, in := &fm.Levels[orderSwapped], &fm.Levels[orderInOrder]
+	if sw.Weight > in.Weight {
+		sw.U = sw.M / in.M * in.U
+		sw.Weight = in.Weight
+	}
 }
 
 // swappedLines returns, for the address composite, each member's partner for a crosswise

@@ -107,6 +107,31 @@ func TestBlocking_NamesInEitherOrder(t *testing.T) {
 // TestResolve_SwappedNames resolves people whose second record has first and last name
 // swapped (and no shared email or phone). They are linked, the model estimates how often a
 // match is written swapped, and the explanation names the swapped reading.
+func TestCrossRatio(t *testing.T) {
+	recs := []record.Customer{
+		cust(t, "t", "0", "first_name", "ann", "last_name", "lee"),
+		cust(t, "t", "1", "first_name", "ann", "last_name", "ray"),
+		cust(t, "t", "2", "first_name", "bob", "last_name", "lee"),
+		cust(t, "t", "3", "first_name", "bob", "last_name", "ray"),
+	}
+	ds, err := newDataset(context.Background(), DefaultConfig(), recs)
+	require.NoError(t, err)
+	assert.Equal(t, 0.0, crossRatio(ds.swap.first, ds.swap.last), "no first name is anyone's last name")
+	u := orderU(3, ds.swap.first, ds.swap.last)
+	assert.Equal(t, minProb, u[orderSwapped])
+	assert.Equal(t, 1.0, u[orderInOrder])
+
+	recs = append(recs, cust(t, "t", "4", "first_name", "lee", "last_name", "ann"))
+	ds, err = newDataset(context.Background(), DefaultConfig(), recs)
+	require.NoError(t, err)
+	assert.Positive(t, crossRatio(ds.swap.first, ds.swap.last))
+
+	fm := FieldModel{Kind: KindOrder, Levels: []LevelModel{{}, {M: 0.1, U: 0.001, Weight: 6.6}, {M: 0.9, U: 1, Weight: -0.15}}}
+	capSwapped(&fm)
+	assert.Equal(t, fm.Levels[orderInOrder].Weight, fm.Levels[orderSwapped].Weight, "capped at the in-order weight")
+	assert.InDelta(t, 0.1/0.9, fm.Levels[orderSwapped].U, 1e-12)
+}
+
 func TestResolve_SwappedNames(t *testing.T) {
 	var extra []record.Customer
 	const people = 60
@@ -144,7 +169,8 @@ func TestResolve_SwappedNames(t *testing.T) {
 	swapped := order.Levels[orderSwapped]
 	assert.Equal(t, "swapped", swapped.Label)
 	assert.Greater(t, swapped.M, 0.005, "m of the swapped reading is estimated from the data")
-	assert.Less(t, swapped.Weight, 0.0, "being written swapped is weaker evidence than in order")
+	assert.LessOrEqual(t, swapped.Weight, order.Levels[orderInOrder].Weight, "being written swapped is never stronger evidence than in order")
+	assert.Less(t, swapped.U, 1.0, "a first name equals a random last name less often than a random first name")
 
 	var found bool
 	for _, l := range res.Links {

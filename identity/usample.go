@@ -37,7 +37,7 @@ func estimateU(d *dataset) [][]float64 {
 	for ci, c := range d.compare {
 		nl := len(c.labels)
 		if c.kind == KindOrder {
-			us[ci] = orderU(nl)
+			us[ci] = orderU(nl, c.members[0], c.members[1])
 			continue
 		}
 		u := make([]float64, nl)

@@ -128,7 +128,9 @@ func summarize(prior identity.State, res identity.Result, mode string) summary.I
 		}
 	}
 	out := summary.Identity{Records: res.Stats.Records, Profiles: len(res.Profiles), Merges: len(res.Merges), Removed: len(removed),
-		Splits: res.Stats.ClustersSplit, PairsCompared: int64(res.Stats.PairsCompared), Mode: mode}
+		Splits: res.Stats.ClustersSplit, PairsCompared: int64(res.Stats.PairsCompared), Mode: mode,
+		Threshold: res.Stats.Threshold, ThresholdChosen: res.Stats.ThresholdChosen,
+		EstimatedPrecision: res.Stats.EstimatedPrecision, EstimatedRecall: res.Stats.EstimatedRecall}
 	for _, p := range res.Profiles {
 		if len(p.Members) > 1 {
 			out.MergedRecords += len(p.Members)

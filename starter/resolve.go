@@ -4,18 +4,21 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/cdpflow/cdpflow/connectors/csvfile"
+	"github.com/cdpflow/cdpflow/identity"
+	"github.com/cdpflow/cdpflow/identity/report"
 	"github.com/cdpflow/cdpflow/profiles"
 )
 
 func init() {
 	register("resolve", command{
 		summary: "resolve identities in a CSV file offline (no Temporal, no store)",
-		usage: `Usage: starter resolve --input FILE.csv [--input MORE.csv ... [--link-only]] --mapping MAPPING.yaml --output clusters.csv
+		usage: `Usage: starter resolve --input FILE.csv [--input MORE.csv ... [--link-only]] --mapping MAPPING.yaml --output clusters.csv [--report model.html]
 
 Runs the engine's identity resolution on a CSV file and writes one row per input record:
 record_id,profile_id (source,record_id,profile_id for several files). The file is read with the csv source's mapping and cleansed exactly as a
@@ -25,7 +28,11 @@ or a phone are kept and compared on their other fields. The mapping file holds i
 column), fields: (canonical field: column, e.g. first_name: given_name, address.postcode:
 postcode, attributes.x: x) and an optional identity: block that overrides the configuration's
 identity block. Without a compare list of its own, every mapped field is compared. Weights are
-estimated from the file itself.
+estimated from the file itself, and so is the match threshold unless identity.threshold sets one.
+
+--report writes one HTML page about the model: the threshold and how it was chosen, the
+estimated precision and recall per threshold, the m/u probabilities and weight of every
+comparison level, and the match-weight histogram of the compared pairs.
 
 Several --input files are read with the same mapping, each as its own source named after the
 file (crm.csv -> crm). --link-only says each file holds a person at most once (two exports
@@ -35,7 +42,8 @@ to link): a profile gets at most one record of each file, each record its best m
 Examples:
   starter resolve --input people.csv --mapping people.mapping.yaml --output clusters.csv
   starter resolve --input ../shared/data/febrl/dataset2.csv --mapping profiles/testdata/febrl.mapping.yaml --output /tmp/febrl.csv
-  starter resolve --input crm.csv --input pos.csv --link-only --mapping people.mapping.yaml --output clusters.csv`,
+  starter resolve --input crm.csv --input pos.csv --link-only --mapping people.mapping.yaml --output clusters.csv
+  starter resolve --input people.csv --mapping people.mapping.yaml --output clusters.csv --report model.html`,
 		run: runResolve,
 	})
 }
@@ -48,7 +56,8 @@ func runResolve(ctx context.Context, args []string) error {
 	linkOnly := fs.Bool("link-only", false, "each --input file holds a person at most once: link across files one-to-one")
 	mappingPath := fs.String("mapping", "", "mapping file: id, fields, optional identity block (required)")
 	output := fs.String("output", "", "where to write record_id,profile_id (required; - for stdout)")
-	force := fs.Bool("force", false, "overwrite --output if it exists")
+	force := fs.Bool("force", false, "overwrite --output (and --report) if it exists")
+	reportPath := fs.String("report", "", "also write an HTML report of the model (weights, threshold, estimated precision/recall)")
 	if err := parse(fs, "resolve", args); err != nil {
 		return err
 	}
@@ -57,6 +66,14 @@ func runResolve(ctx context.Context, args []string) error {
 	}
 	if *linkOnly && len(inputs) < 2 {
 		return usageError("--link-only links several files: give --input at least twice")
+	}
+	if *reportPath != "" {
+		if *reportPath == *output {
+			return usageError("--report and --output name the same file: give the report its own path")
+		}
+		if _, err := os.Lstat(*reportPath); err == nil && !*force {
+			return usageError("--report %s already exists; choose another path or add --force to overwrite it", *reportPath)
+		}
 	}
 	input := &inputs[0]
 	cfg, log, err := c.load(false)
@@ -91,13 +108,39 @@ func runResolve(ctx context.Context, args []string) error {
 	if err := profiles.WriteClusters(out, res); err != nil {
 		return err
 	}
+	if *reportPath != "" {
+		if err := writeReport(*reportPath, *force, inputs, res); err != nil {
+			return err
+		}
+	}
 	for _, q := range fr.Quarantined {
 		log.Warn("row not resolved", "record", q.Record.Key().String(), "reason", q.Reason())
 	}
 	log.Info("resolved", "records", res.Stats.Records, "profiles", len(res.Profiles), "pairs_compared", res.Stats.PairsCompared,
+		"threshold", res.Stats.Threshold, "threshold_chosen", res.Stats.ThresholdChosen,
+		"estimated_precision", round4(res.Stats.EstimatedPrecision), "estimated_recall", round4(res.Stats.EstimatedRecall),
 		"took", time.Since(start).Round(time.Millisecond), "output", *output)
 	return nil
 }
+
+// writeReport writes the model report of a resolution.
+func writeReport(path string, force bool, inputs []string, res identity.Result) error {
+	f, err := createOutput("--report", path, force)
+	if err != nil {
+		return err
+	}
+	in := report.Input{Title: strings.Join(inputs, " + "), Inputs: inputs, Result: res, Created: time.Now()}
+	if err := report.Write(f, in); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("--report %s: %w", path, err)
+	}
+	return nil
+}
+
+func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
 
 // inputList is a repeatable --input flag.
 type inputList []string

@@ -122,6 +122,14 @@ type Identity struct {
 	Splits        int    `json:"splits,omitempty"`  // clusters split by merge protection
 	PairsCompared int64  `json:"pairs_compared,omitempty"`
 	Mode          string `json:"mode,omitempty"` // full | incremental
+	// Threshold is the match probability pairs needed; ThresholdChosen says it was chosen
+	// from the model's estimated precision/recall (identity.threshold auto).
+	Threshold       float64 `json:"threshold,omitempty"`
+	ThresholdChosen bool    `json:"threshold_chosen,omitempty"`
+	// EstimatedPrecision and EstimatedRecall are the model's own estimates at the threshold
+	// for the probabilistic links, without labels (full runs).
+	EstimatedPrecision float64 `json:"estimated_precision,omitempty"`
+	EstimatedRecall    float64 `json:"estimated_recall,omitempty"`
 }
 
 // Segment is one segment's membership change.
@@ -210,6 +218,14 @@ func (r Run) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "  cleanse:    %d accepted, %d quarantined %s\n", r.Cleanse.Accepted, r.Cleanse.Quarantined, kinds(r.Cleanse.Reasons))
 	fmt.Fprintf(w, "  identity:   %d records -> %d profiles (%d merged records, %d new profiles)\n",
 		r.Identity.Records, r.Identity.Profiles, r.Identity.MergedRecords, r.Identity.NewProfiles)
+	if id := r.Identity; id.EstimatedPrecision > 0 {
+		how := "configured"
+		if id.ThresholdChosen {
+			how = "chosen from the model"
+		}
+		fmt.Fprintf(w, "              threshold %.3f (%s): estimated precision %.4f, recall %.4f\n",
+			id.Threshold, how, id.EstimatedPrecision, id.EstimatedRecall)
+	}
 	if len(r.Segments) > 0 {
 		fmt.Fprintln(w, "  segments:")
 		for _, name := range slices.Sorted(maps.Keys(r.Segments)) {

@@ -150,7 +150,19 @@ func TestLoadMapping(t *testing.T) {
 	assert.Equal(t, "postcode", m.Fields["address.postcode"])
 	assert.Equal(t, "tier", m.Fields["attributes.tier"])
 	require.NotNil(t, m.Identity, "the identity block applies when the file is resolved on its own")
-	assert.Equal(t, 0.9, m.Config(identity.DefaultConfig()).Threshold)
+	assert.Equal(t, identity.Threshold(0.9), m.Config(identity.DefaultConfig()).Threshold)
+
+	t.Run("threshold auto", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "m.yaml")
+		require.NoError(t, os.WriteFile(path, []byte("id: id\nfields: {email: email}\nidentity:\n  threshold: auto\n  target_precision: 0.99\n"), 0o600))
+		m, err := csvfile.LoadMapping(path)
+		require.NoError(t, err)
+		base := identity.DefaultConfig()
+		base.Threshold = 0.95
+		cfg := m.Config(base)
+		assert.True(t, cfg.Threshold.Auto())
+		assert.Equal(t, 0.99, cfg.TargetPrecision)
+	})
 
 	t.Run("the mapping's source names the records when the config does not", func(t *testing.T) {
 		src, err := csvfile.New(csvfile.Config{Path: "testdata/semicolon.csv", Mapping: &csvfile.Mapping{Source: "eu_export", ID: "id", Fields: map[string]string{"email": "mail"}}})
