@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,4 +130,33 @@ func TestResolve_TwoFilesLinkOnly(t *testing.T) {
 	assert.NotEqual(t, profile["pos/1"], profile["pos/2"])
 	assert.True(t, profile["crm/1"] == profile["pos/1"] || profile["crm/1"] == profile["pos/2"])
 	assert.NotEqual(t, profile["crm/1"], profile["crm/2"])
+}
+
+func TestResolve_Report(t *testing.T) {
+	t.Chdir(t.TempDir())
+	var rows strings.Builder
+	rows.WriteString("id,first,last,dob,postcode\n")
+	for i := range 300 {
+		first, last := fmt.Sprintf("f%03dname", i), fmt.Sprintf("l%03dname", i)
+		fmt.Fprintf(&rows, "a%d,%s,%s,19%02d-0%d-1%d,%d\n", i, first, last, 40+i%50, 1+i%9, i%10, 2000+i)
+		fmt.Fprintf(&rows, "b%d,%s,%s,19%02d-0%d-1%d,%d\n", i, last, first, 40+i%50, 1+i%9, i%10, 2000+i) // names swapped
+	}
+	require.NoError(t, os.WriteFile("people.csv", []byte(rows.String()), 0o600))
+	require.NoError(t, os.WriteFile("m.yaml", []byte("id: id\nfields:\n  first_name: first\n  last_name: last\n  birth_date: dob\n  address.postcode: postcode\n"), 0o600))
+	args := []string{"--input", "people.csv", "--mapping", "m.yaml", "--output", "out.csv", "--report", "model.html"}
+	require.NoError(t, commands["resolve"].run(context.Background(), args))
+	page, err := os.ReadFile("model.html")
+	require.NoError(t, err)
+	for _, want := range []string{"Identity model report", `<dd id="threshold">`, "chosen from the model", "<h3>name_order ", `<table id="thresholds">`} {
+		assert.Contains(t, string(page), want)
+	}
+
+	require.NoError(t, os.Remove("out.csv"))
+	err = commands["resolve"].run(context.Background(), args)
+	assert.ErrorContains(t, err, "--report model.html already exists", "nothing is overwritten without --force")
+	_, statErr := os.Stat("out.csv")
+	assert.True(t, os.IsNotExist(statErr), "the report path is checked before anything is resolved or written")
+	err = commands["resolve"].run(context.Background(), []string{"--input", "people.csv", "--mapping", "m.yaml", "--output", "x.csv", "--report", "x.csv"})
+	assert.ErrorContains(t, err, "--report and --output name the same file")
+	require.NoError(t, commands["resolve"].run(context.Background(), append(args, "--force")))
 }
