@@ -32,7 +32,13 @@ type Options struct {
 	// quarantined): for offline resolution of files that hold names and addresses only. The
 	// pipeline quarantines them, since no destination can reach them.
 	AllowNoIdentifier bool
+	// MinBirthYear (cleanse.min_birth_year) is the earliest plausible birth year; 0 means 1900.
+	// Customers are alive, so an older date is junk; files of historical persons lower it.
+	MinBirthYear int
 }
+
+// DefaultMinBirthYear is MinBirthYear's default.
+const DefaultMinBirthYear = 1900
 
 // Cleanser normalizes and validates records. It is safe for concurrent use.
 type Cleanser struct {
@@ -42,6 +48,8 @@ type Cleanser struct {
 	now              func() time.Time
 	// allowNoIdentifier: see Options.AllowNoIdentifier.
 	allowNoIdentifier bool
+	minBirth          string // earliest accepted birth date, YYYY-MM-DD
+	minBirthYear      int
 }
 
 // Validate checks the options; each error names its cleanse.* key and the fix.
@@ -62,6 +70,9 @@ func (o Options) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("cleanse.date_order: %q is not supported: use \"DMY\" (02/01/2006 is 2 January 2006) or \"MDY\" (02/01/2006 is February 1, 2006)", o.DateOrder))
 	}
+	if o.MinBirthYear < 0 || o.MinBirthYear > 9999 {
+		errs = append(errs, fmt.Errorf("cleanse.min_birth_year: %d is not a year: use e.g. 1900 (the default), or 1 to accept any past date", o.MinBirthYear))
+	}
 	return errors.Join(errs...)
 }
 
@@ -78,6 +89,11 @@ func New(opts Options) (*Cleanser, error) {
 	if DateOrder(strings.ToUpper(strings.TrimSpace(opts.DateOrder))) == MDY {
 		c.order = MDY
 	}
+	c.minBirthYear = opts.MinBirthYear
+	if c.minBirthYear == 0 {
+		c.minBirthYear = DefaultMinBirthYear
+	}
+	c.minBirth = fmt.Sprintf("%04d-01-01", c.minBirthYear)
 	return c, nil
 }
 

@@ -167,6 +167,13 @@ func TestCustomerRules(t *testing.T) {
 			want{issues: []string{"birth_date:placeholder_date"}}},
 		{"birth date before 1900", Options{}, base(func(r *record.Customer) { r.BirthDate = "1850-03-01" }),
 			want{issues: []string{"birth_date:invalid_date"}}},
+		{"historical birth date with cleanse.min_birth_year", Options{MinBirthYear: 1}, base(func(r *record.Customer) { r.BirthDate = "1630-08-01" }),
+			want{check: func(t *testing.T, r record.Customer) { assert.Equal(t, "1630-08-01", r.BirthDate) }}},
+		{"peerage in a full name", Options{}, base(func(r *record.Customer) {
+			r.FirstName, r.LastName = "Thomas Clifford, 1st Baron Clifford of Chudleigh", ""
+		}), want{check: func(t *testing.T, r record.Customer) {
+			assert.Equal(t, []string{"Thomas", "Clifford", "baron"}, []string{r.FirstName, r.LastName, r.Title})
+		}}},
 		{"gender unknown is empty without issue", Options{}, base(func(r *record.Customer) { r.Gender = "unknown" }), want{}},
 		{"bad country drops only the country", Options{}, base(func(r *record.Customer) {
 			r.Address = record.Address{City: "Springfield", Region: "IL", Postcode: "62701", Country: "Narnia"}

@@ -5,6 +5,7 @@
 package cleansing
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -180,8 +181,8 @@ func joinCodes(a, b string) string {
 // placeholderBirthDates are default values of date pickers and legacy systems.
 var placeholderBirthDates = map[string]bool{"1900-01-01": true, "1899-12-31": true, "1899-12-30": true}
 
-// cleanBirthDate normalizes a birth date and rejects placeholders, dates before 1900 and
-// dates in the future.
+// cleanBirthDate normalizes a birth date and rejects placeholders, dates before
+// cleanse.min_birth_year (1900) and dates in the future.
 func (c *Cleanser) cleanBirthDate(raw string, issues *[]Issue) string {
 	d, err := NormalizeDate(raw, c.order)
 	if err == nil && d != "" {
@@ -189,8 +190,8 @@ func (c *Cleanser) cleanBirthDate(raw string, issues *[]Issue) string {
 		switch {
 		case placeholderBirthDates[d]:
 			err = newError("date", ReasonPlaceholderDate, raw, "is a placeholder birth date")
-		case d < "1900-01-01":
-			err = newError("date", ReasonInvalidDate, raw, "is before 1900, not a plausible birth date")
+		case d < c.minBirth:
+			err = newError("date", ReasonInvalidDate, raw, fmt.Sprintf("is before %d, not a plausible birth date (cleanse.min_birth_year)", c.minBirthYear))
 		case d > today:
 			err = newError("date", ReasonInvalidDate, raw, "is in the future")
 		}

@@ -3,7 +3,10 @@
 
 package cleansing
 
-import "strings"
+import (
+	"maps"
+	"strings"
+)
 
 // titleCodes maps folded honorifics to their canonical form.
 var titleCodes = map[string]string{
@@ -18,10 +21,27 @@ var titleCodes = map[string]string{
 	"dott": "dott", "dottssa": "dottssa", "ing": "ing", "mag": "mag", "dipling": "dipl-ing",
 }
 
+// peerageCodes are ranks of nobility and office that follow a name after a comma ("Thomas
+// Clifford, 1st Baron Clifford of Chudleigh"). They are never read as a leading title, because
+// several are first names or surnames too (Earl Thomas, Duke Ellington, Martin Luther King).
+var peerageCodes = map[string]string{
+	"baron": "baron", "baroness": "baroness", "baronet": "baronet", "viscount": "viscount",
+	"viscountess": "viscountess", "earl": "earl", "countess": "countess", "count": "count",
+	"marquess": "marquess", "marquis": "marquis", "marchioness": "marchioness", "duke": "duke",
+	"duchess": "duchess", "prince": "prince", "princess": "princess", "king": "king",
+	"queen": "queen", "emperor": "emperor", "empress": "empress", "lord": "lord", "lady": "lady",
+	"bishop": "bishop", "archbishop": "archbishop", "cardinal": "cardinal", "pope": "pope",
+	"sultan": "sultan", "elector": "elector", "margrave": "margrave", "landgrave": "landgrave",
+	"laird": "laird", "knight": "knight",
+}
+
 // suffixCodes maps folded name suffixes to their canonical form.
 var suffixCodes = map[string]string{
 	"jr": "jr", "jnr": "jr", "junior": "jr", "sr": "sr", "snr": "sr", "senior": "sr",
 	"ii": "ii", "iii": "iii", "iv": "iv", "2nd": "ii", "3rd": "iii", "4th": "iv",
+	// Regnal numbers (Henry VIII, Louis XIV). V and X are left out: they are initials too.
+	"vi": "vi", "vii": "vii", "viii": "viii", "ix": "ix", "xi": "xi", "xii": "xii", "xiii": "xiii",
+	"xiv": "xiv", "xv": "xv", "xvi": "xvi", "5th": "v", "6th": "vi", "7th": "vii", "8th": "viii",
 	"phd": "phd", "md": "md", "dds": "dds", "dmd": "dmd", "esq": "esq", "esquire": "esq",
 	"cpa": "cpa", "mba": "mba", "jd": "jd", "dvm": "dvm", "rn": "rn", "obe": "obe",
 	"mbe": "mbe", "cbe": "cbe", "kbe": "kbe", "qc": "qc", "kc": "kc", "msc": "msc",
@@ -41,11 +61,19 @@ func appendCode(list []string, c string) []string {
 }
 
 // NormalizeTitle normalizes a title field: each word must be a known honorific ("Dr.",
-// "Prof. Dr.", "Mrs", "Herr"), returned lower case without dots ("dr", "prof dr"). The error is
+// "Prof. Dr.", "Mrs", "Herr") or a rank ("Baron"), returned lower case without dots ("dr", "prof dr"). The error is
 // an *Error with reason invalid_title.
 func NormalizeTitle(raw string) (string, error) {
-	return normalizeCodes(raw, titleCodes, "title", ReasonInvalidTitle, "is not a known honorific")
+	return normalizeCodes(raw, titleAndPeerageCodes, "title", ReasonInvalidTitle, "is not a known honorific")
 }
+
+// titleAndPeerageCodes are the codes a title field may hold: honorifics and ranks.
+var titleAndPeerageCodes = func() map[string]string {
+	m := make(map[string]string, len(titleCodes)+len(peerageCodes))
+	maps.Copy(m, peerageCodes)
+	maps.Copy(m, titleCodes)
+	return m
+}()
 
 // NormalizeSuffix normalizes a suffix field: each word must be a known suffix ("Jr.", "III",
 // "Ph.D."), returned lower case without dots ("jr", "iii", "phd"). The error is an *Error with

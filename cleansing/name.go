@@ -23,14 +23,14 @@ type Name struct {
 var nameParticles = map[string]bool{
 	"van": true, "von": true, "de": true, "del": true, "della": true, "der": true, "den": true,
 	"di": true, "da": true, "du": true, "dos": true, "das": true, "la": true, "le": true,
-	"ter": true, "ten": true, "bin": true, "ibn": true, "st": true,
+	"ter": true, "ten": true, "bin": true, "ibn": true, "st": true, "of": true,
 }
 
 // lowerParticles stay lower case inside a recased name: "VAN DER BERG" -> "Van der Berg".
 var lowerParticles = map[string]bool{
 	"van": true, "von": true, "de": true, "del": true, "della": true, "der": true, "den": true,
 	"di": true, "da": true, "du": true, "dos": true, "das": true, "la": true, "le": true,
-	"ter": true, "ten": true, "bin": true, "ibn": true, "y": true, "e": true,
+	"ter": true, "ten": true, "bin": true, "ibn": true, "y": true, "e": true, "of": true,
 }
 
 // placeholderNames are folded values typed into name fields instead of a name.
@@ -212,16 +212,23 @@ func SplitName(first, last string) Name {
 // splitNameOnce is one round of SplitName.
 func splitNameOnce(first, last string) Name {
 	f, l := cleanNameKeepCommas(first), cleanNameKeepCommas(last)
-	var extraSuffix []string
+	var extraSuffix, titles []string
 	switch {
 	case l == "" && strings.Contains(f, ","):
-		f, l, extraSuffix = splitComma(f)
+		if head, rank, ok := splitPeerage(f); ok {
+			f, titles = head, appendCode(titles, rank)
+		} else {
+			f, l, extraSuffix = splitComma(f)
+		}
 	case f == "" && strings.Contains(l, ","):
-		f, l, extraSuffix = splitComma(l)
+		if head, rank, ok := splitPeerage(l); ok {
+			l, titles = head, appendCode(titles, rank)
+		} else {
+			f, l, extraSuffix = splitComma(l)
+		}
 	}
 	ft, lt := nameWords(f), nameWords(l)
 
-	var titles []string
 	for {
 		switch {
 		case len(ft) > 0 && isTitleWord(ft[0]):
@@ -290,6 +297,43 @@ func nameWords(s string) []string {
 // cleanNameKeepCommas is cleanName without turning commas into spaces.
 func cleanNameKeepCommas(raw string) string {
 	return collapseSpaces(strings.Trim(apostrophes.Replace(cleanText(raw)), nameTrim))
+}
+
+// splitPeerage reads "Thomas Clifford, 1st Baron Clifford of Chudleigh": a name followed by a
+// peerage (an optional ordinal, then a rank such as baron or duke). It returns the name and the
+// rank's code; the territorial designation after the rank is not part of the person's name.
+func splitPeerage(s string) (head, rank string, ok bool) {
+	head, rest, found := strings.Cut(s, ",")
+	if !found {
+		return "", "", false
+	}
+	words := strings.Fields(rest)
+	if len(words) > 0 && isOrdinal(words[0]) {
+		words = words[1:]
+	}
+	if len(words) == 0 {
+		return "", "", false
+	}
+	code, isRank := peerageCodes[foldKey(words[0])]
+	if !isRank {
+		return "", "", false
+	}
+	return strings.TrimSpace(head), code, true
+}
+
+// isOrdinal reports whether w is a numeric ordinal: 1st, 2nd, 3rd, 4th ... 21st.
+func isOrdinal(w string) bool {
+	w = strings.ToLower(strings.TrimRight(w, "."))
+	if len(w) < 3 {
+		return false
+	}
+	num, end := w[:len(w)-2], w[len(w)-2:]
+	for _, r := range num {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return end == "st" || end == "nd" || end == "rd" || end == "th"
 }
 
 // splitComma reads "Smith, John" as last, first and "John Smith, Jr., PhD" as a name and

@@ -72,6 +72,18 @@ func TestSplitName(t *testing.T) {
 		{"nickname quotes trimmed", `John "Jack"`, "Kennedy", Name{First: "John Jack", Last: "Kennedy"}},
 		{"last name not moved", "", "Smith", Name{Last: "Smith"}},
 		{"two fields kept", "Mary Ann", "Smith Jones", Name{First: "Mary Ann", Last: "Smith Jones"}},
+		// Historical persons: peerages after a comma, regnal numbers, "of" designations.
+		{"peerage after a comma", "Thomas Clifford, 1st Baron Clifford of Chudleigh", "", Name{Title: "baron", First: "Thomas", Last: "Clifford"}},
+		{"peerage without an ordinal", "Arthur Wellesley, Duke of Wellington", "", Name{Title: "duke", First: "Arthur", Last: "Wellesley"}},
+		{"peerage with middle names", "George Gordon Byron, 6th Baron Byron", "", Name{Title: "baron", First: "George Gordon", Last: "Byron"}},
+		{"of designation", "Thomas of Chudleigh", "", Name{First: "Thomas", Last: "of Chudleigh"}},
+		{"of designation and peerage", "John of Gaunt, 1st Duke of Lancaster", "", Name{Title: "duke", First: "John", Last: "of Gaunt"}},
+		{"regnal number", "Henry VIII", "", Name{First: "Henry", Suffix: "viii"}},
+		{"regnal number xiv", "Louis XIV", "", Name{First: "Louis", Suffix: "xiv"}},
+		{"regnal number ii", "Elizabeth II", "", Name{First: "Elizabeth", Suffix: "ii"}},
+		{"a rank word leading a name is a first name", "Earl Thomas", "", Name{First: "Earl", Last: "Thomas"}},
+		{"a rank word as a surname", "Martin Luther King", "", Name{First: "Martin Luther", Last: "King"}},
+		{"peerage in the last-name field", "", "Byron, 6th Baron Byron", Name{Title: "baron", Last: "Byron"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +100,7 @@ func TestNormalizeTitleAndSuffix(t *testing.T) {
 		{"german", "Herr", "herr", ""},
 		{"dipl-ing", "Dipl.-Ing.", "dipl-ing", ""},
 		{"job title is not an honorific", "Chief Executive", "", ReasonInvalidTitle},
+		{"a peerage rank", "Baroness", "baroness", ""},
 	}
 	for _, tt := range tests {
 		t.Run("title/"+tt.name, func(t *testing.T) {

@@ -404,7 +404,7 @@ func (c *Config) SegmentDefinitions() []segments.Definition {
 
 // Options returns the cleanse block in the cleansing package's form.
 func (c Cleanse) Options() cleansing.Options {
-	return cleansing.Options{DefaultRegion: c.DefaultRegion, RejectDisposable: c.RejectDisposableEmails, DateOrder: c.DateOrder}
+	return cleansing.Options{DefaultRegion: c.DefaultRegion, RejectDisposable: c.RejectDisposableEmails, DateOrder: c.DateOrder, MinBirthYear: c.MinBirthYear}
 }
 
 func (v *validator) approval() {

@@ -13,7 +13,7 @@ type Kind string
 
 // Comparator kinds.
 const (
-	KindName     Kind = "name"     // person names: exact, Jaro-Winkler ≥ 0.92, ≥ 0.80
+	KindName     Kind = "name"     // person names: exact, Jaro-Winkler ≥ 0.92, ≥ 0.80, token subset, nickname, initial
 	KindText     Kind = "text"     // free text such as street or city: exact, Jaro-Winkler ≥ 0.92, ≥ 0.80
 	KindDate     Kind = "date"     // YYYY-MM-DD: exact, day and month transposed, one edit
 	KindCode     Kind = "code"     // identifiers and postcodes: exact, one edit, two edits
@@ -30,7 +30,7 @@ const (
 
 // levelLabels names the levels of each kind, index = level number.
 var levelLabels = map[Kind][]string{
-	KindName:     {"null", "else", "jaro-winkler>=0.80", "jaro-winkler>=0.92", "exact"},
+	KindName:     {"null", "else", "initial", "nickname", "token subset", "jaro-winkler>=0.80", "jaro-winkler>=0.92", "exact"},
 	KindText:     {"null", "else", "jaro-winkler>=0.80", "jaro-winkler>=0.92", "exact"},
 	KindDate:     {"null", "else", "one edit", "day/month transposed", "exact"},
 	KindCode:     {"null", "else", "two edits", "one edit", "exact"},
@@ -136,7 +136,23 @@ func looksNumeric(s string) bool {
 // Equal and empty values are handled by the caller (exact and null levels).
 func compareValues(kind Kind, a, b string, ascii bool, da, db date) uint8 {
 	switch kind {
-	case KindName, KindText:
+	case KindName:
+		switch s := jaroWinklerASCII(a, b, ascii); {
+		case s >= 0.92:
+			return nameJW92
+		case s >= 0.80:
+			return nameJW80
+		}
+		if tokenSubset(a, b) {
+			return nameTokens
+		}
+		if nicknames(a, b) {
+			return nameNickname
+		}
+		if initialOf(a, b) || initialOf(b, a) {
+			return nameInitial
+		}
+	case KindText:
 		switch s := jaroWinklerASCII(a, b, ascii); {
 		case s >= 0.92:
 			return 3
@@ -168,6 +184,61 @@ func compareValues(kind Kind, a, b string, ascii bool, da, db date) uint8 {
 		}
 	}
 	return levelElse
+}
+
+// Levels of KindName between else and exact.
+const (
+	nameInitial  uint8 = 2 // "j" / "john"
+	nameNickname uint8 = 3 // "bill" / "william" (nicknames.go)
+	nameTokens   uint8 = 4 // every word of one in the other: "ann" / "mary ann", "cruz" / "de la cruz"
+	nameJW80     uint8 = 5
+	nameJW92     uint8 = 6
+)
+
+// tokenSubset reports whether the words of one name all appear, as words, in the other (in
+// any order), the two differing: "ann" / "mary ann", "smith jones" / "jones smith". Words of
+// one letter are initials, not words.
+func tokenSubset(a, b string) bool {
+	if !strings.ContainsAny(a, " -") && !strings.ContainsAny(b, " -") {
+		return false // one word each, and they differ
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	words := 0
+	for w := range strings.FieldsFuncSeq(a, isNameSeparator) {
+		if len(w) < 2 || !containsWord(b, w) {
+			return false
+		}
+		words++
+	}
+	return words > 0
+}
+
+func isNameSeparator(r rune) bool { return r == ' ' || r == '-' }
+
+// containsWord reports whether w appears in s as a whole word.
+func containsWord(s, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(w)
+		if (start == 0 || isNameSeparator(rune(s[start-1]))) && (end == len(s) || isNameSeparator(rune(s[end]))) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+// initialOf reports whether a is an initial ("j" or "j.") of the longer name b.
+func initialOf(a, b string) bool {
+	a = strings.TrimSuffix(a, ".")
+	if len(a) != 1 || len(b) < 2 {
+		return false
+	}
+	return a[0] == b[0]
 }
 
 // date is a parsed YYYY-MM-DD value (zero when the value is not such a date).

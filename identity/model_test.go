@@ -3,8 +3,11 @@ package identity
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/cdpflow/cdpflow/record"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -16,15 +19,28 @@ func TestCompareValues(t *testing.T) {
 		a, b string
 		want string
 	}{
-		"name close":       {KindName, "katherine", "katharine", "jaro-winkler>=0.92"},
-		"name far":         {KindName, "kate", "bob", "else"},
-		"date transposed":  {KindDate, "1980-03-04", "1980-04-03", "day/month transposed"},
-		"date typo":        {KindDate, "1980-03-04", "1980-03-05", "one edit"},
-		"date other":       {KindDate, "1980-03-04", "1975-11-20", "else"},
-		"code one edit":    {KindCode, "4510", "4150", "one edit"},
-		"code two edits":   {KindCode, "4510", "4105", "two edits"},
-		"email same local": {KindEmail, "ann@x.com", "ann@y.org", "same local part"},
-		"category":         {KindCategory, "vic", "qld", "else"},
+		"name close":                   {KindName, "katherine", "katharine", "jaro-winkler>=0.92"},
+		"name far":                     {KindName, "kate", "bob", "else"},
+		"name initial":                 {KindName, "j", "john", "initial"},
+		"name initial dot":             {KindName, "john", "j.", "initial"},
+		"other initial":                {KindName, "k", "john", "else"},
+		"nickname":                     {KindName, "bill", "william", "nickname"},
+		"nickname both ways":           {KindName, "peggy", "margaret", "nickname"},
+		"shared nickname":              {KindName, "trish", "pat", "nickname"},
+		"not nicknames":                {KindName, "bill", "robert", "else"},
+		"middle name":                  {KindName, "ann", "mary ann", "token subset"},
+		"double surname":               {KindName, "garcia lopez", "lopez", "token subset"},
+		"particle":                     {KindName, "cruz", "de la cruz", "token subset"},
+		"words reordered":              {KindName, "smith jones", "jones smith", "token subset"},
+		"not a word":                   {KindName, "ann", "joanna smith", "else"},
+		"a lone initial is not a word": {KindName, "j", "j k", "initial"},
+		"date transposed":              {KindDate, "1980-03-04", "1980-04-03", "day/month transposed"},
+		"date typo":                    {KindDate, "1980-03-04", "1980-03-05", "one edit"},
+		"date other":                   {KindDate, "1980-03-04", "1975-11-20", "else"},
+		"code one edit":                {KindCode, "4510", "4150", "one edit"},
+		"code two edits":               {KindCode, "4510", "4105", "two edits"},
+		"email same local":             {KindEmail, "ann@x.com", "ann@y.org", "same local part"},
+		"category":                     {KindCategory, "vic", "qld", "else"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			l := compareValues(tc.kind, tc.a, tc.b, isASCII(tc.a+tc.b), d(tc.a), d(tc.b))
@@ -85,4 +101,31 @@ func TestEstimateModel(t *testing.T) {
 	assert.InDelta(t, 0.3*float64(len(g.records)), matches, 0.1*float64(len(g.records)))
 	assert.NotEmpty(t, m.Blocking)
 	assert.Equal(t, res.Stats.BlockingRules, m.Blocking)
+}
+
+// TestEstimateU_EmptyAddressPart: a compared address part no record holds (only cities in the
+// file) must not take the probability of the other levels: disagreeing on the city stays the
+// common case between different people.
+func TestEstimateU_EmptyAddressPart(t *testing.T) {
+	cities := strings.Fields("berlin paris madrid rome vienna prague warsaw lisbon dublin oslo athens sofia riga tallinn vilnius zagreb bern brussels amsterdam copenhagen helsinki stockholm budapest bucharest")
+	var recs []record.Customer
+	for i := range 400 {
+		recs = append(recs, cust(t, "t", fmt.Sprint(i), "first_name", fmt.Sprint("n", i%97), "address.city", cities[i%len(cities)]))
+	}
+	ds, err := newDataset(context.Background(), DefaultConfig(), recs)
+	require.NoError(t, err)
+	us := estimateU(ds)
+	for ci, c := range ds.compare {
+		if c.name != compositeAddress {
+			continue
+		}
+		assert.Greater(t, us[ci][levelElse], 0.9, "different cities are the rule between different people")
+		for l, m := range c.exactOf {
+			if m >= 0 && c.members[m].path != FieldAddressCity {
+				assert.Equal(t, minProb, us[ci][l], "%s never agrees: no record holds it", c.labels[l])
+			}
+		}
+		return
+	}
+	t.Fatal("no address comparison")
 }

@@ -25,7 +25,7 @@ var orderLabels = []string{"null", "swapped", "in order"}
 
 // minSwapLevel is the level both crosswise name comparisons need for a swapped reading:
 // Jaro-Winkler ≥ 0.92.
-const minSwapLevel = 3
+const minSwapLevel = nameJW92
 
 // nameSwap locates the comparisons a swapped reading changes.
 type nameSwap struct {

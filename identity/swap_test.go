@@ -38,7 +38,7 @@ func TestNameSwap_Levels(t *testing.T) {
 	}{
 		{"swapped: read crosswise", 0, 1, exact, exact, orderSwapped},
 		// Row a's first name against row b's last name, and the other way round.
-		{"swapped with a typo", 0, 2, exact, 3, orderSwapped},
+		{"swapped with a typo", 0, 2, exact, nameJW92, orderSwapped},
 		{"in order", 0, 3, exact, exact, orderInOrder},
 		{"a side lacks a name: null", 0, 4, levelNull, exact, levelNull},
 		{"same first and last name: never swapped", 0, 5, exact, levelElse, orderInOrder},
@@ -184,4 +184,66 @@ func TestResolve_SwappedNames(t *testing.T) {
 		}
 	}
 	assert.True(t, found, "the explanation shows the swapped reading")
+}
+
+// TestResolve_NameVariants links people whose second record gives the first name as an
+// initial, a nickname or with a middle name, with no shared email or phone.
+func TestResolve_NameVariants(t *testing.T) {
+	variants := []struct{ first, other string }{
+		{"william", "bill"}, {"margaret", "peggy"}, {"robert", "bob"}, {"elizabeth", "liz"},
+		{"jonathan", "j"}, {"katherine", "k."}, {"ann", "mary ann"}, {"james", "jim"},
+	}
+	var extra []record.Customer
+	const people = 64
+	for i := range people {
+		v := variants[i%len(variants)]
+		last := fmt.Sprintf("quennell%c%c", 'a'+i%26, 'a'+i/26)
+		dob := fmt.Sprintf("19%02d-%02d-%02d", 40+i%50, 1+i%12, 1+i%28)
+		post := fmt.Sprintf("%04d", 5000+i)
+		extra = append(extra,
+			cust(t, "crm", fmt.Sprint("v", i), "first_name", v.first, "last_name", last, "birth_date", dob, "address.postcode", post),
+			cust(t, "pos", fmt.Sprint("v", i), "first_name", v.other, "last_name", last, "birth_date", dob, "address.postcode", post))
+	}
+	res := mustResolve(t, DefaultConfig(), withGenerated(4000, extra...), State{})
+	prof := profileOf(res)
+	linked := map[string]int{}
+	for i := range people {
+		if prof[key("crm", fmt.Sprint("v", i))] == prof[key("pos", fmt.Sprint("v", i))] {
+			linked[variants[i%len(variants)].other]++
+		}
+	}
+	for _, v := range variants {
+		assert.Equal(t, people/len(variants), linked[v.other], "%s / %s", v.first, v.other)
+	}
+	levels := map[string]LevelModel{}
+	for _, f := range res.Model.Fields {
+		if f.Path == FieldFirstName {
+			for _, l := range f.Levels {
+				levels[l.Label] = l
+			}
+		}
+	}
+	for _, label := range []string{"initial", "nickname", "token subset"} {
+		assert.Greater(t, levels[label].Weight, levels["else"].Weight, "%s is better evidence than a different first name", label)
+	}
+	assert.Greater(t, levels["nickname"].Weight, 0.0, "a nickname is evidence for a match")
+
+	// The links' evidence names the variant.
+	want := map[string]string{"bill": "nickname", "peggy": "nickname", "bob": "nickname", "liz": "nickname", "jim": "nickname",
+		"j": "initial", "k.": "initial", "mary ann": "token subset"}
+	seen := 0
+	for _, l := range res.Links {
+		if l.Record.Source != "pos" || l.Record.ID[0] != 'v' || l.Evidence.With.Source != "crm" {
+			continue
+		}
+		for _, f := range ExplainFields(res.Model, l.Evidence) {
+			if f.Field == FieldFirstName {
+				var i int
+				fmt.Sscanf(l.Record.ID, "v%d", &i)
+				assert.Equal(t, want[variants[i%len(variants)].other], f.Level, l.Record.ID)
+				seen++
+			}
+		}
+	}
+	assert.Positive(t, seen)
 }

@@ -45,6 +45,12 @@ func estimateU(d *dataset) [][]float64 {
 		var exactMass float64
 		for l := 2; l < nl; l++ {
 			if m := c.exactOf[l]; m >= 0 {
+				if c.members[m].nonNull() < 2 {
+					// A part no record holds (address.line1 in a file of cities): its exact
+					// level never occurs, and must not take the probability of the others.
+					u[l] = minProb
+					continue
+				}
 				u[l] = c.members[m].uExact()
 				exactMass += u[l]
 			}
