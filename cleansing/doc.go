@@ -47,7 +47,11 @@
 //   - SplitName, NormalizeName, NormalizeTitle, NormalizeSuffix: leading honorifics go to Title
 //     and trailing suffixes to Suffix, both lower case without dots ("dr", "prof dr", "jr",
 //     "iii", "phd"); "Smith, John" is read as last, first; a full name in the first-name field
-//     with an empty last name is split at the last word or at a particle ("van", "de la").
+//     with an empty last name is split at the last word or at a particle ("van", "de la",
+//     "of": "Thomas of Chudleigh"). A peerage after a comma ("Thomas Clifford, 1st Baron
+//     Clifford of Chudleigh") leaves the name and puts the rank in Title ("baron"); ranks are
+//     never read as leading titles (Earl Thomas, Duke Ellington). Regnal numbers (VI-XVI,
+//     5th-8th) are suffixes.
 //     Words written all in one case are recased ("MCDONALD" -> "McDonald", "o'brien" ->
 //     "O'Brien", "VAN DER BERG" -> "Van der Berg"); mixed-case words are kept as typed. Names
 //     with digits, @, symbols or no letters are invalid_name; test, unknown, asdf, n/a ... are
@@ -57,8 +61,9 @@
 //     the configured order is rejected, never re-read the other way), 02.01.2006 (always day
 //     first) and English month names ("2 Jan 2006", "January 2nd, 2006"). Two-digit years,
 //     impossible dates (31/02/2020) and years outside 1000-9999 are invalid_date; 0000-00-00 is
-//     placeholder_date. Birth dates are also rejected before 1900 or in the future, and
-//     1900-01-01 is placeholder_date.
+//     placeholder_date. Birth dates are also rejected before Options.MinBirthYear
+//     (cleanse.min_birth_year, 1900: customers are alive) or in the future, and 1900-01-01 is
+//     placeholder_date.
 //   - NormalizeGender: m, f or x from common English, German, French, Spanish and Italian
 //     spellings; "unknown", "prefer not to say", "n/a" give an empty gender without an issue.
 //     Numeric codes are rejected (systems disagree on their meaning).

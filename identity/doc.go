@@ -21,7 +21,9 @@
 //     on both names with the same transform matches them in either order.
 //  4. Comparison. Every candidate pair is compared field by field into comparison levels:
 //     null (a side is empty), else, fuzzy levels, exact. Names and free text use Jaro-Winkler
-//     (≥ 0.92, ≥ 0.80); dates detect transposed day and month and one-character edits; codes
+//     (≥ 0.92, ≥ 0.80); names also recognise a word subset ("ann" / "mary ann", "cruz" / "de
+//     la cruz"), nicknames ("bill" / "william", nicknames.go) and initials ("j" / "john"),
+//     each level with its own estimated weight; dates detect transposed day and month and one-character edits; codes
 //     (postcodes, numeric attributes) allow one or two edits; categories are exact or not.
 //     The address fields are not independent (the same street nearly implies the same city
 //     and postcode), so they form one composite comparison whose level is the most specific
@@ -47,7 +49,10 @@
 //  6. Term frequencies. An exact match on a name, text or code value is adjusted by how
 //     common the value is: "smith" counts less than "efthimiou" (bounded to ±8 bits).
 //  7. Linking and clustering. Pairs whose match probability reaches identity.threshold become
-//     links. Links are merged strongest first (links kept from earlier runs, then deterministic
+//     links. The threshold is auto by default (threshold.go, curve.go): each full run sums the
+//     candidate pairs' match probabilities into the model's own precision/recall estimate per
+//     threshold and takes the best estimated F1 at estimated precision ≥
+//     identity.target_precision (0.998), between 0.8 and 0.99. Links are merged strongest first (links kept from earlier runs, then deterministic
 //     links, then matches by weight), union-find style; a merge that would break
 //     identity.limits (more distinct emails or phones or records than allowed, two values of
 //     a unique field), a second record of a one-to-one source (identity.link.one_to_one) or an
