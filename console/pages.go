@@ -51,6 +51,7 @@ var funcs = template.FuncMap{
 	"num":   func(v any) string { return formatNum(toFloat(v)) },
 	"pct":   func(v float64) string { return formatNum(v*100) + "\u00a0%" },
 	"pct0":  func(v float64) string { return fmt.Sprintf("%.0f\u00a0%%", v*100) },
+	"prob":  func(v float64) string { return fmt.Sprintf("%.3g", v) },
 	"money": func(v float64, cur string) string { return formatNum(v) + " " + cur },
 	"when":  func(t time.Time) string { return whenText(t) },
 	"secs": func(v float64) string {

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
@@ -135,10 +136,14 @@ func TestConsole_Browser(t *testing.T) {
 		chromedp.Navigate(ts.URL+"/runs/"+first.WorkflowID),
 		chromedp.WaitVisible(chromedp.CSS(`#cleanse-accepted`))))
 	accepted, status := text(bctx, `#cleanse-accepted`), text(bctx, `#run-status`)
+	threshold := text(bctx, `#identity-threshold`)
 	newsletterRow := text(bctx, `tr[data-destination="newsletter"]`)
 	shot("console-run.png")
 	assert.Equal(t, stored.Cleanse.Accepted, num(accepted))
 	assert.Equal(t, row.Status, strings.TrimSpace(status))
+	require.Positive(t, stored.Identity.Threshold, "the summary names the match threshold")
+	assert.Contains(t, threshold, fmt.Sprintf("%.3g", stored.Identity.Threshold), "the run page shows the summary's threshold")
+	assert.Equal(t, stored.Identity.ThresholdChosen, strings.Contains(threshold, "chosen from the model"))
 	assert.Equal(t, strconv.Itoa(stored.Destinations["newsletter"].Added), strings.Fields(newsletterRow)[1], "newsletter's added count")
 
 	// A profile, found by email through the search box.
