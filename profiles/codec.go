@@ -131,6 +131,8 @@ func decodeMerge(m store.Merge) identity.Merge {
 
 // save writes a resolution: every profile of the result, the links that changed between prev and
 // the state the result leaves, the profiles and links that are gone, the merges, and the model.
+// A profile holding the same, unwritten records as before keeps its stored row and links
+// (profile anchors included), so an incremental run writes what its changes touched.
 // dirty, when not nil, holds the records written since the last resolution: a profile whose
 // members are the same records as before and none of them dirty is unchanged and not written again.
 func save(ctx context.Context, st Store, run string, prev identity.State, res identity.Result, at time.Time, dirty map[record.RecordKey]bool) error {
@@ -147,9 +149,11 @@ func save(ctx context.Context, st Store, run string, prev identity.State, res id
 			was[l.Record] = l.Profile
 		}
 	}
+	same := map[string]bool{} // profiles not written again: their links stay as stored
 	for _, p := range res.Profiles {
 		keep[p.ID] = true
 		if dirty != nil && sameProfile(p, size, was, dirty) {
+			same[p.ID] = true
 			continue
 		}
 		row, err := encodeProfile(p, run)
@@ -170,7 +174,7 @@ func save(ctx context.Context, st Store, run string, prev identity.State, res id
 	linked := make(map[record.RecordKey]bool, len(next.Links))
 	for i, l := range res.Links {
 		linked[l.Record] = true
-		if l.Evidence.Rule == identity.EvidencePrior && before[l.Record] == next.Links[i].Profile {
+		if before[l.Record] == next.Links[i].Profile && (same[l.Profile] || l.Evidence.Rule == identity.EvidencePrior) {
 			continue // unchanged: keep the evidence stored when the link was made
 		}
 		row, err := encodeLink(l, run)

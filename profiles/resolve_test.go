@@ -47,6 +47,12 @@ func TestResolve_CostsWhatChanged(t *testing.T) {
 		require.NoError(t, st.ScanProfiles(ctx, func(p store.Profile) error { out[p.Run]++; return nil }))
 		return out
 	}
+	linksBy := func() map[string]int {
+		t.Helper()
+		out := map[string]int{}
+		require.NoError(t, st.ScanLinks(ctx, func(l store.Link) error { out[l.Run]++; return nil }))
+		return out
+	}
 
 	mode, n := resolve("r1", cfg)
 	require.Equal(t, "full", mode)
@@ -64,6 +70,7 @@ func TestResolve_CostsWhatChanged(t *testing.T) {
 	require.Equal(t, "incremental", mode)
 	require.Equal(t, 50, n)
 	require.Equal(t, map[string]int{"r1": 49, "r3": 1}, writtenBy(), "only the changed record's profile is written again")
+	require.Equal(t, map[string]int{"r1": 54, "r3": 1}, linksBy(), "and only its link: an unchanged profile keeps its links, anchors included")
 
 	cfg.Threshold = 0.9
 	mode, _ = resolve("r4", cfg)
