@@ -133,5 +133,17 @@ func TestAutoThreshold_TracksTheTruth(t *testing.T) {
 		assert.Equal(t, st.Threshold, inc.Stats.Threshold)
 		assert.Empty(t, inc.Scores.Bins, "no curve from the changed pairs alone")
 	})
+	t.Run("a reused model whose threshold was configured is not taken as chosen", func(t *testing.T) {
+		fixed := cfg
+		fixed.Threshold = 0.9
+		state := mustResolve(t, fixed, g.records, State{}).NextState(State{})
+		require.False(t, state.Model.ThresholdChosen)
+		all := append([]record.Customer(nil), g.records...)
+		all[5].LastName += "x"
+		inc, err := ResolveIncremental(t.Context(), cfg, all, []record.RecordKey{all[5].Key()}, state)
+		require.NoError(t, err)
+		require.True(t, inc.Stats.ModelReused)
+		assert.Equal(t, DefaultThreshold, inc.Stats.Threshold)
+	})
 	assert.False(t, math.IsNaN(st.EstimatedRecall))
 }

@@ -21,6 +21,8 @@ type Model struct {
 	// Threshold is the match threshold the run used: identity.threshold, or the one chosen
 	// from this model's curve (identity.threshold auto), which incremental runs reuse.
 	Threshold float64 `json:"threshold,omitempty"`
+	// ThresholdChosen says Threshold was chosen from the curve, not configured.
+	ThresholdChosen bool `json:"threshold_chosen,omitempty"`
 	// Blocking holds the blocking rules of the run.
 	Blocking []string `json:"blocking"`
 	// Sessions reports the EM sessions, one per blocking rule.

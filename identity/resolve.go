@@ -182,16 +182,21 @@ func (p *pipeline) score() {
 	p.scorer = newScorer(p.d, &p.model, buildTF(p.d, &p.model))
 	p.oneToOne = oneToOneSources(p.d, p.cfg)
 	weights, tally := p.scorer.weights(p.cands)
-	if !p.incremental {
-		// An incremental run compares only pairs with a changed record: no curve from those.
+	switch {
+	case !p.incremental:
 		p.scores = tally.histogram(p.model.Lambda, p.d.n())
+	case p.modelCands != nil:
+		// A new model from all pairs: its curve. An incremental run that reuses its model
+		// compares only pairs with a changed record, which make no curve.
+		_, all := p.scorer.weights(p.modelCands)
+		p.scores = all.histogram(p.model.Lambda, p.d.n())
 	}
 	threshold := float64(p.cfg.Threshold)
 	if p.cfg.Threshold.Auto() {
 		threshold = p.chosenThreshold()
 		p.stats.ThresholdChosen = true
 	}
-	p.model.Threshold = threshold
+	p.model.Threshold, p.model.ThresholdChosen = threshold, p.cfg.Threshold.Auto()
 	p.stats.Threshold = threshold
 	if len(p.scores.Bins) > 0 {
 		est := p.scores.At(threshold)
@@ -208,19 +213,17 @@ func (p *pipeline) score() {
 	}
 }
 
-// chosenThreshold is the automatic threshold: the prior model's when it is reused, else chosen
-// from the curve of the pairs the model was estimated on.
+// chosenThreshold is the automatic threshold: chosen from the curve of the pairs the model was
+// estimated on, or, when the model is reused, the one it was chosen with (DefaultThreshold for
+// a model whose threshold was configured).
 func (p *pipeline) chosenThreshold() float64 {
 	switch {
-	case p.stats.ModelReused && p.prior.Model.Threshold > 0:
+	case len(p.scores.Bins) > 0:
+		return chooseThreshold(p.scores, p.cfg.targetPrecision())
+	case p.stats.ModelReused && p.prior.Model.ThresholdChosen && p.prior.Model.Threshold > 0:
 		return p.prior.Model.Threshold
-	case p.stats.ModelReused:
-		return DefaultThreshold
-	case p.incremental:
-		_, tally := p.scorer.weights(p.modelCands)
-		return chooseThreshold(tally.histogram(p.model.Lambda, p.d.n()), p.cfg.targetPrecision())
 	}
-	return chooseThreshold(p.scores, p.cfg.targetPrecision())
+	return DefaultThreshold
 }
 
 // cluster merges the edges strongest first under merge protection.
