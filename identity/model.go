@@ -94,6 +94,26 @@ func (m *Model) compatible(d *dataset) bool {
 	return true
 }
 
+// SameLevels reports whether o has the same comparisons and levels as m, so that evidence
+// recorded under one (level numbers per comparison) reads the same under the other.
+func (m *Model) SameLevels(o *Model) bool {
+	if m == nil || o == nil || len(m.Fields) != len(o.Fields) {
+		return false
+	}
+	for i, f := range m.Fields {
+		g := o.Fields[i]
+		if f.Path != g.Path || f.Kind != g.Kind || len(f.Levels) != len(g.Levels) {
+			return false
+		}
+		for l := range f.Levels {
+			if f.Levels[l].Label != g.Levels[l].Label {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // rescaled returns a copy of the model with λ adjusted to n records.
 func (m *Model) rescaled(n int) Model {
 	c := *m

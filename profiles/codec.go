@@ -137,6 +137,12 @@ func decodeMerge(m store.Merge) identity.Merge {
 // members are the same records as before and none of them dirty is unchanged and not written again.
 func save(ctx context.Context, st Store, run string, prev identity.State, res identity.Result, at time.Time, dirty map[record.RecordKey]bool) error {
 	next := res.NextState(prev)
+	sameModel := res.Model.SameLevels(prev.Model)
+	if !sameModel {
+		// Stored evidence names levels by number: under other comparisons it would read wrong,
+		// so every profile and link is written again.
+		dirty = nil
+	}
 	w := store.IdentityWrite{Run: run}
 	keep := make(map[string]bool, len(res.Profiles))
 	var size map[string]int // profile -> its records before
@@ -174,7 +180,7 @@ func save(ctx context.Context, st Store, run string, prev identity.State, res id
 	linked := make(map[record.RecordKey]bool, len(next.Links))
 	for i, l := range res.Links {
 		linked[l.Record] = true
-		if before[l.Record] == next.Links[i].Profile && (same[l.Profile] || l.Evidence.Rule == identity.EvidencePrior) {
+		if sameModel && before[l.Record] == next.Links[i].Profile && (same[l.Profile] || l.Evidence.Rule == identity.EvidencePrior) {
 			continue // unchanged: keep the evidence stored when the link was made
 		}
 		row, err := encodeLink(l, run)

@@ -76,6 +76,12 @@ func TestResolve_CostsWhatChanged(t *testing.T) {
 	mode, _ = resolve("r4", cfg)
 	require.Equal(t, "incremental", mode, "a new configuration is not skipped")
 
+	other := cfg
+	other.Compare = []string{identity.FieldFirstName, identity.FieldBirthDate}
+	mode, _ = resolve("r4b", other)
+	require.Equal(t, "incremental", mode)
+	require.Equal(t, map[string]int{"r4b": 55}, linksBy(), "other comparisons: every link's evidence is written again")
+
 	require.NoError(t, st.Upsert(ctx, "r5", record.Batch{Customers: []record.Customer{{Source: "crm", SourceID: "7", UpdatedAt: at, Deleted: true}}}))
 	mode, n = resolve("r5", cfg)
 	require.Equal(t, "incremental", mode)
