@@ -173,37 +173,52 @@ func (d *dataset) ensureField(path string) *fieldData {
 
 // ruleKeys returns the rule's 64-bit key of every row (0 = the row has no key).
 func (d *dataset) ruleKeys(r blockingRule) []uint64 {
-	parts := make([][]uint32, len(r.keys))
-	fi, li := swappableNames(r)
-	for i, k := range r.keys {
-		if i == fi || i == li {
-			parts[i] = d.nameKeyIDs(k)
-		} else {
-			parts[i] = d.keyIDs(k)
-		}
-	}
+	rk := d.newRuleKeyer(r)
 	out := make([]uint64, d.n())
 	for row := range out {
-		h := uint64(1469598103934665603)
-		for i, p := range parts {
-			id := p[row]
-			if id == 0 {
-				h = 0
-				break
-			}
-			if i == fi || i == li {
-				// The two names in either order: the smaller key first.
-				f, l := parts[fi][row], parts[li][row]
-				id = min(f, l)
-				if i == li {
-					id = max(f, l)
-				}
-			}
-			h = mix64(h ^ uint64(id))
-		}
-		out[row] = h
+		out[row] = rk.key(int32(row))
 	}
 	return out
+}
+
+// ruleKeyer computes a rule's key of a row from its keys' ids.
+type ruleKeyer struct {
+	parts  [][]uint32 // key -> row -> key id
+	fi, li int        // the name keys matched in either order, or -1
+}
+
+func (d *dataset) newRuleKeyer(r blockingRule) ruleKeyer {
+	rk := ruleKeyer{parts: make([][]uint32, len(r.keys))}
+	rk.fi, rk.li = swappableNames(r)
+	for i, k := range r.keys {
+		if i == rk.fi || i == rk.li {
+			rk.parts[i] = d.nameKeyIDs(k)
+		} else {
+			rk.parts[i] = d.keyIDs(k)
+		}
+	}
+	return rk
+}
+
+// key is the row's key, 0 when a key of the rule is empty.
+func (rk ruleKeyer) key(row int32) uint64 {
+	h := uint64(1469598103934665603)
+	for i, p := range rk.parts {
+		id := p[row]
+		if id == 0 {
+			return 0
+		}
+		if i == rk.fi || i == rk.li {
+			// The two names in either order: the smaller key first.
+			f, l := rk.parts[rk.fi][row], rk.parts[rk.li][row]
+			id = min(f, l)
+			if i == rk.li {
+				id = max(f, l)
+			}
+		}
+		h = mix64(h ^ uint64(id))
+	}
+	return h
 }
 
 // swappableNames returns the positions of the first_name and last_name keys of a rule that

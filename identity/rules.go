@@ -144,22 +144,10 @@ func sampleRows(n, k int) []int32 {
 // estimatePairs estimates, from the sample rows, the pairs the rule would produce over the
 // whole data and the share of keyed rows that fall in blocks under the cap.
 func estimatePairs(d *dataset, r blockingRule, sample []int32, capSize int) (pairs, kept float64) {
-	parts := make([][]uint32, len(r.keys))
-	for i, k := range r.keys {
-		parts[i] = d.keyIDs(k)
-	}
+	rk := d.newRuleKeyer(r)
 	counts := make(map[uint64]int32, len(sample))
 	for _, row := range sample {
-		h := uint64(1469598103934665603)
-		for _, p := range parts {
-			id := p[row]
-			if id == 0 {
-				h = 0
-				break
-			}
-			h = mix64(h ^ uint64(id))
-		}
-		if h != 0 {
+		if h := rk.key(row); h != 0 {
 			counts[h]++
 		}
 	}
