@@ -6,10 +6,12 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +45,7 @@ func Write(w io.Writer, in Input) error {
 				v.Table = append(v.Table, row{CurvePoint: res.Scores.At(t), Run: t == st.Threshold})
 			}
 		}
+		slices.SortFunc(v.Table, func(a, b row) int { return cmp.Compare(a.Threshold, b.Threshold) })
 		v.Histogram = histogramSVG(res.Scores, st.Threshold)
 		v.Curve = curveSVG(res.Scores.Curve(), st.Threshold)
 	}
