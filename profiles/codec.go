@@ -21,8 +21,8 @@ import (
 // the model from meta.
 func LoadState(ctx context.Context, st Store) (identity.State, error) {
 	var s identity.State
-	if err := st.ScanLinks(ctx, func(l store.Link) error {
-		s.Links = append(s.Links, identity.PriorLink{Record: l.Record, Profile: l.ProfileID})
+	if err := st.ScanMemberships(ctx, func(rec record.RecordKey, profile string) error {
+		s.Links = append(s.Links, identity.PriorLink{Record: rec, Profile: profile})
 		return nil
 	}); err != nil {
 		return s, fmt.Errorf("load identity state: read links: %w", err)

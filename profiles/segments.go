@@ -30,9 +30,9 @@ func ForSegments(ctx context.Context, st Store, customerSource map[string]string
 		return nil, fmt.Errorf("read profiles: %w", err)
 	}
 	byRecord := map[record.RecordKey]int{}
-	if err := st.ScanLinks(ctx, func(l store.Link) error {
-		if i, ok := index[l.ProfileID]; ok {
-			byRecord[l.Record] = i
+	if err := st.ScanMemberships(ctx, func(rec record.RecordKey, profile string) error {
+		if i, ok := index[profile]; ok {
+			byRecord[rec] = i
 		}
 		return nil
 	}); err != nil {

@@ -159,6 +159,9 @@ type Identity interface {
 	GetProfiles(ctx context.Context, ids []string) (map[string]Profile, error)
 	ScanProfiles(ctx context.Context, fn func(Profile) error) error // ordered by id
 	ScanLinks(ctx context.Context, fn func(Link) error) error       // ordered by (profile, source, id)
+	// ScanMemberships visits every record's profile, in ScanLinks' order, without reading the
+	// links' evidence: what resolution, segments and subject lookups need of the graph.
+	ScanMemberships(ctx context.Context, fn func(rec record.RecordKey, profileID string) error) error
 	ProfileLinks(ctx context.Context, profileID string) ([]Link, error)
 	// Merges lists merges into or out of a profile, oldest first.
 	Merges(ctx context.Context, profileID string) ([]Merge, error)

@@ -100,8 +100,8 @@ func Find(ctx context.Context, st store.Store, h privacy.Hasher, s store.Erasure
 	}
 	// Records by identifier, and the profile of every record.
 	recordProfile := map[record.RecordKey]string{}
-	if err := st.ScanLinks(ctx, func(l store.Link) error {
-		recordProfile[l.Record] = l.ProfileID
+	if err := st.ScanMemberships(ctx, func(rec record.RecordKey, profile string) error {
+		recordProfile[rec] = profile
 		return nil
 	}); err != nil {
 		return Person{}, fmt.Errorf("find: read links: %w", err)

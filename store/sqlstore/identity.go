@@ -220,6 +220,20 @@ func (s *Store) ScanLinks(ctx context.Context, fn func(store.Link) error) error 
 		}, fn)
 }
 
+// ScanMemberships visits (record, profile) by (profile, source, id), without the evidence.
+func (s *Store) ScanMemberships(ctx context.Context, fn func(record.RecordKey, string) error) error {
+	type member struct {
+		rec     record.RecordKey
+		profile string
+	}
+	return scanPages(ctx, s, pageQuery{name: "scan memberships", cols: "profile_id, source, id", from: "links", key: []string{"profile_id", "source", "id"}},
+		func(rows *sql.Rows) (member, []any, error) {
+			var m member
+			err := rows.Scan(&m.profile, &m.rec.Source, &m.rec.ID)
+			return m, []any{m.profile, m.rec.Source, m.rec.ID}, err
+		}, func(m member) error { return fn(m.rec, m.profile) })
+}
+
 // ProfileLinks returns a profile's links by (source, id).
 func (s *Store) ProfileLinks(ctx context.Context, profileID string) ([]store.Link, error) {
 	rows, err := s.query(ctx, s.r, `SELECT `+linkCols+` FROM links WHERE profile_id = ? ORDER BY source, id`, profileID)

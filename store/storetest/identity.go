@@ -68,6 +68,12 @@ func testIdentity(t *testing.T, s store.Store) {
 		require.Equal(t, []string{"p1:crm/a", "p1:shop/x", "p2:crm/b"}, linkKeys(links))
 		require.JSONEq(t, `{"rule":"email"}`, string(links[0].Evidence))
 		require.Equal(t, "run1", links[0].Run)
+		var members []string
+		require.NoError(t, s.ScanMemberships(ctx, func(rec record.RecordKey, profile string) error {
+			members = append(members, profile+":"+rec.String())
+			return nil
+		}))
+		require.Equal(t, linkKeys(links), members, "memberships: the links without their evidence, in the same order")
 
 		pl, err := s.ProfileLinks(ctx, "p1")
 		require.NoError(t, err)
