@@ -53,7 +53,8 @@ func newComparison(fields []*fieldData) *comparison {
 		}
 		return 0
 	})
-	c := &comparison{name: compositeAddress, kind: KindAddress, members: members, offset: make([]uint8, len(members)), partner: swappedLines(members)}
+	c := &comparison{name: compositeAddress, kind: KindAddress, members: members,
+		offset: make([]uint8, len(members)), partner: swappedLines(members)}
 	c.labels = []string{"null", "else"}
 	c.exactOf = []int8{-1, -1}
 	// The least specific part gets the lowest levels; the most specific part's exact match is top.
@@ -86,7 +87,8 @@ func (c *comparison) level(a, b int32) uint8 {
 		l := m.level(a, b)
 		if p := c.partner[i]; p >= 0 {
 			// Swapped lines: an exact crosswise match counts as this line's exact match.
-			if top := uint8(len(levelLabels[m.kind]) - 1); l != top && (m.exactAgainst(c.members[p], a, b) || c.members[p].exactAgainst(m, a, b)) {
+			other := c.members[p]
+			if top := uint8(len(levelLabels[m.kind]) - 1); l != top && (m.exactAgainst(other, a, b) || other.exactAgainst(m, a, b)) {
 				l = top
 			}
 		}

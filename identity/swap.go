@@ -3,8 +3,8 @@
 // line 2 the next). For names the pair is read crosswise when that agrees better: the name
 // comparisons take their crosswise levels, and a name_order comparison records that the pair
 // was read swapped, with its own weight (m estimated like any level; u from the value
-// frequencies, see orderU). Address lines are compared crosswise inside the address composite. Blocking rules on both names key on
-// the two names in either order.
+// frequencies, see orderU). Address lines are compared crosswise inside the address
+// composite. Blocking rules on both names key on the two names in either order.
 package identity
 
 // KindOrder is the kind of the name_order comparison.
