@@ -84,7 +84,13 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 		now = req.Now
 	}
 	var dirty map[record.RecordKey]bool // nil: every profile is written
-	if mode == "incremental" {
+	var last resolvedInputs
+	if err := getMeta(ctx, st, metaInputs, &last); err != nil {
+		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
+	}
+	// Unchanged profiles are kept as stored only under the configuration that built them: a
+	// new survivorship rule or source priority changes golden records whose members did not.
+	if mode == "incremental" && last.Digest == inputs {
 		dirty = make(map[record.RecordKey]bool, len(changed))
 		for _, k := range changed {
 			dirty[k] = true

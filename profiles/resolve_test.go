@@ -75,6 +75,13 @@ func TestResolve_CostsWhatChanged(t *testing.T) {
 	cfg.Threshold = 0.9
 	mode, _ = resolve("r4", cfg)
 	require.Equal(t, "incremental", mode, "a new configuration is not skipped")
+	require.Equal(t, map[string]int{"r4": 50}, writtenBy(), "and every golden record is built again under it")
+
+	moved.Address.City = "York"
+	require.NoError(t, st.Upsert(ctx, "r4a", record.Batch{Customers: []record.Customer{moved}}))
+	mode, _ = resolve("r4a", cfg)
+	require.Equal(t, "incremental", mode)
+	require.Equal(t, map[string]int{"r4": 49, "r4a": 1}, writtenBy(), "the same configuration again: only what changed")
 
 	other := cfg
 	other.Compare = []string{identity.FieldFirstName, identity.FieldBirthDate}
@@ -88,4 +95,32 @@ func TestResolve_CostsWhatChanged(t *testing.T) {
 	require.Equal(t, 49, n, "a deleted record's profile goes")
 	mode, _ = resolve("r6", cfg)
 	require.Equal(t, "unchanged", mode)
+}
+
+// TestResolve_NewSurvivorshipRebuildsGoldenRecords: a configuration change that no record
+// carries (a new survivorship rule) still rebuilds the golden records of unchanged profiles.
+func TestResolve_NewSurvivorshipRebuildsGoldenRecords(t *testing.T) {
+	ctx := t.Context()
+	st, err := sqlite.Open(ctx, "file:"+filepath.Join(t.TempDir(), "cdpflow.db"))
+	require.NoError(t, err)
+	defer st.Close()
+	at := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	recs := []record.Customer{
+		{Source: "crm", SourceID: "1", UpdatedAt: at, Email: "sam@acme-mail.com", FirstName: "Sam", LastName: "Reed"},
+		{Source: "pos", SourceID: "1", UpdatedAt: at.Add(time.Hour), Email: "sam@acme-mail.com", FirstName: "Samuel", LastName: "Reed"},
+	}
+	require.NoError(t, st.Upsert(ctx, "r1", record.Batch{Customers: recs}))
+	golden := func(run string, cfg identity.Config) string {
+		t.Helper()
+		_, err := profiles.Resolve(ctx, st, cfg, profiles.Request{Run: run})
+		require.NoError(t, err)
+		var first string
+		require.NoError(t, st.ScanProfiles(ctx, func(p store.Profile) error { first = p.Golden.FirstName; return nil }))
+		return first
+	}
+	cfg := identity.DefaultConfig()
+	require.Equal(t, "Samuel", golden("r1", cfg), "the most recent record wins by default")
+	cfg.Survivorship = map[string]string{"default": identity.RulePriority}
+	cfg.SourcePriority = []string{"crm", "pos"}
+	require.Equal(t, "Sam", golden("r2", cfg), "the most trusted source wins once configured, though no record changed")
 }
