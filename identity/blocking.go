@@ -99,19 +99,24 @@ func applyTransform(tr, v string) string {
 
 // keyIDs returns, for every row, the id of the key of the field under the transform
 // (0 = no key). Ids are computed once per distinct value and cached on the dataset.
-func (d *dataset) keyIDs(k blockKey) []uint32 {
-	cacheKey := k.String()
+func (d *dataset) keyIDs(k blockKey) []uint32 { return d.internKeys(k.String(), k, nil) }
+
+// internKeys computes and caches keyIDs under cacheKey. intern, when not nil, maps key strings
+// to ids shared with other fields; nil gives the field ids of its own (its value ids for exact).
+func (d *dataset) internKeys(cacheKey string, k blockKey, intern map[string]uint32) []uint32 {
 	if ids, ok := d.keyCache[cacheKey]; ok {
 		return ids
 	}
 	f := d.fields[k.path]
 	byVal := make([]uint32, len(f.dict))
-	if k.transform == "exact" {
+	if intern == nil && k.transform == "exact" {
 		for id := range byVal {
 			byVal[id] = uint32(id)
 		}
 	} else {
-		intern := map[string]uint32{}
+		if intern == nil {
+			intern = map[string]uint32{}
+		}
 		for id := 1; id < len(f.dict); id++ {
 			key := applyTransform(k.transform, f.dict[id])
 			if key == "" {
@@ -242,10 +247,6 @@ func swappableNames(r blockingRule) (fi, li int) {
 // nameKeyIDs is keyIDs for first_name and last_name with ids shared by the two fields: the
 // same key string has the same id in both, so a rule can match names in either order.
 func (d *dataset) nameKeyIDs(k blockKey) []uint32 {
-	cacheKey := "names|" + k.String()
-	if ids, ok := d.keyCache[cacheKey]; ok {
-		return ids
-	}
 	if d.nameKeys == nil {
 		d.nameKeys = map[string]map[string]uint32{}
 	}
@@ -254,29 +255,7 @@ func (d *dataset) nameKeyIDs(k blockKey) []uint32 {
 		intern = map[string]uint32{}
 		d.nameKeys[k.transform] = intern
 	}
-	f := d.fields[k.path]
-	byVal := make([]uint32, len(f.dict))
-	for id := 1; id < len(f.dict); id++ {
-		key := applyTransform(k.transform, f.dict[id])
-		if key == "" {
-			continue
-		}
-		kid, ok := intern[key]
-		if !ok {
-			kid = uint32(len(intern) + 1)
-			intern[key] = kid
-		}
-		byVal[id] = kid
-	}
-	ids := make([]uint32, len(f.vals))
-	for row, v := range f.vals {
-		ids[row] = byVal[v]
-	}
-	if d.keyCache == nil {
-		d.keyCache = map[string][]uint32{}
-	}
-	d.keyCache[cacheKey] = ids
-	return ids
+	return d.internKeys("names|"+k.String(), k, intern)
 }
 
 // mix64 is the splitmix64 finalizer; it never maps a nonzero value to 0 in practice.
