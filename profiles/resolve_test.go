@@ -15,13 +15,20 @@ import (
 	"github.com/cdpflow/cdpflow/store/sqlite"
 )
 
+// openStore opens a SQLite store in a temporary directory, closed when the test ends.
+func openStore(t *testing.T) store.Store {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), "file:"+filepath.Join(t.TempDir(), "cdpflow.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 // TestResolve_CostsWhatChanged: a run that changed nothing skips the identity stage; a run that
 // changed one record rewrites only the profile holding it; a changed configuration resolves again.
 func TestResolve_CostsWhatChanged(t *testing.T) {
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, "file:"+filepath.Join(t.TempDir(), "cdpflow.db"))
-	require.NoError(t, err)
-	defer st.Close()
+	st := openStore(t)
 	at := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	var recs []record.Customer
 	for i := range 50 {
@@ -101,9 +108,7 @@ func TestResolve_CostsWhatChanged(t *testing.T) {
 // carries (a new survivorship rule) still rebuilds the golden records of unchanged profiles.
 func TestResolve_NewSurvivorshipRebuildsGoldenRecords(t *testing.T) {
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, "file:"+filepath.Join(t.TempDir(), "cdpflow.db"))
-	require.NoError(t, err)
-	defer st.Close()
+	st := openStore(t)
 	at := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	recs := []record.Customer{
 		{Source: "crm", SourceID: "1", UpdatedAt: at, Email: "sam@acme-mail.com", FirstName: "Sam", LastName: "Reed"},
