@@ -68,11 +68,36 @@ func parsePhone(raw, region string) (parsedPhone, error) {
 	}
 	e164 := phonenumbers.Format(num, phonenumbers.E164)
 	// Only accept a result that reads back as itself, so normalizing twice changes nothing.
-	again, err := phonenumbers.Parse(e164, "ZZ")
-	if err != nil || !phonenumbers.IsValidNumber(again) || phonenumbers.Format(again, phonenumbers.E164) != e164 {
+	if !writtenAsE164(s, digits, e164) && !readsBack(e164) {
 		return invalid("does not read back as the same number")
 	}
 	return parsedPhone{e164: e164, extension: num.GetExtension()}, nil
+}
+
+// readsBack reports whether e164 parses, without a region, as a valid number formatted as
+// itself.
+func readsBack(e164 string) bool {
+	again, err := phonenumbers.Parse(e164, "ZZ")
+	return err == nil && phonenumbers.IsValidNumber(again) && phonenumbers.Format(again, phonenumbers.E164) == e164
+}
+
+// writtenAsE164 reports whether s was already e164 but for punctuation ("+1 (816) 613-3397"):
+// a plus, then exactly the same digits. The parser reads only the digits of such a number (the
+// default region plays no part after a plus), so it was just parsed and validated as e164 would
+// be, and reading it back is the same work again: it is a third of the cost of cleansing a phone.
+// Letters (vanity numbers), extensions and "00" prefixes fail the digit test and are read back.
+func writtenAsE164(s, digits, e164 string) bool {
+	if len(s) == 0 || s[0] != '+' || len(e164) != len(digits)+1 || e164[1:] != digits {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == ' ', c == '-', c == '.', c == '(', c == ')':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // parseNumber parses s in region and reports whether the number is valid. When it is not and

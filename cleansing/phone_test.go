@@ -1,7 +1,10 @@
 package cleansing
 
 import (
+	"strings"
 	"testing"
+
+	"github.com/nyaruka/phonenumbers"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -90,4 +93,57 @@ func FuzzNormalizePhone(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The shortcut that skips reading a number back must never accept what reading back refuses:
+// every region's example numbers of every type, written in international form with the
+// punctuation people use, are checked both ways.
+func TestWrittenAsE164AgreesWithReadingBack(t *testing.T) {
+	types := []phonenumbers.PhoneNumberType{phonenumbers.FIXED_LINE, phonenumbers.MOBILE, phonenumbers.TOLL_FREE,
+		phonenumbers.PREMIUM_RATE, phonenumbers.VOIP, phonenumbers.PERSONAL_NUMBER, phonenumbers.UAN, phonenumbers.PAGER}
+	checked := 0
+	for region := range phonenumbers.GetSupportedRegions() {
+		for _, typ := range types {
+			ex := phonenumbers.GetExampleNumberForType(region, typ)
+			if ex == nil {
+				continue
+			}
+			intl := phonenumbers.Format(ex, phonenumbers.INTERNATIONAL)
+			for _, written := range []string{intl, strings.ReplaceAll(intl, " ", "-"), strings.ReplaceAll(intl, " ", ""), strings.ReplaceAll(intl, " ", ".")} {
+				s := cleanText(written)
+				num, valid, err := parseNumber(s, region)
+				if err != nil || !valid {
+					continue
+				}
+				e164 := phonenumbers.Format(num, phonenumbers.E164)
+				if writtenAsE164(s, phonenumbers.NormalizeDigitsOnly(s), e164) {
+					checked++
+					assert.True(t, readsBack(e164), "%s (%s): the shortcut accepts %s, which does not read back", written, region, e164)
+				}
+			}
+		}
+	}
+	assert.Greater(t, checked, 500, "too few numbers took the shortcut for the check to mean anything")
+
+	for _, tt := range []struct{ s, e164 string }{
+		{"+44 (0)20 7946 0958", "+442079460958"}, // the (0) is a digit the number drops
+		{"0044 20 7946 0958", "+442079460958"},   // no plus
+		{"+1 800 FLOWERS", "+18003569377"},       // letters
+		{"+1 415 555 2671 x204", "+14155552671"}, // extension
+	} {
+		assert.False(t, writtenAsE164(tt.s, phonenumbers.NormalizeDigitsOnly(tt.s), tt.e164), tt.s)
+	}
+	assert.True(t, writtenAsE164("+1 (816) 613-3397", "18166133397", "+18166133397"))
+}
+
+func BenchmarkNormalizePhone(b *testing.B) {
+	for _, in := range []string{"(415) 555-2671", "+1 816 613 3397", "+44 20 7946 0958"} {
+		b.Run(in, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := NormalizePhone(in, "US"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
