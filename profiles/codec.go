@@ -14,6 +14,7 @@ import (
 
 	"github.com/cdpflow/cdpflow/identity"
 	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/segments"
 	"github.com/cdpflow/cdpflow/store"
 )
 
@@ -78,7 +79,8 @@ func encodeProfile(p identity.Profile, run string) (store.Profile, error) {
 		}
 	}
 	slices.Sort(sources)
-	return store.Profile{ID: p.ID, Golden: p.Golden, Lineage: lineage, Members: len(p.Members), Sources: sources, Run: run}, nil
+	return store.Profile{ID: p.ID, Golden: p.Golden, Lineage: lineage, Members: len(p.Members), Sources: sources, Run: run,
+		SegmentInput: segments.EncodeCustomer(nil, p.Golden)}, nil
 }
 
 // decodeProfile rebuilds a profile from its row and its links' records.

@@ -4,6 +4,7 @@ package profiles
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,19 +13,24 @@ import (
 	"github.com/cdpflow/cdpflow/store"
 )
 
-// ForSegments reads every profile, attaches the orders of its records (or, for orders without a
+// ForSegments reads every profile (as segments.SlimCustomer of its golden record, from the
+// compact input resolution stored beside it), attaches the orders of its records (or, for orders without a
 // customer record, of its email) and sums the engagement metrics its records' customer ids carry.
 // customerSource maps each analytics source to the source whose customer ids it reports.
 func ForSegments(ctx context.Context, st Store, customerSource map[string]string) ([]segments.Profile, error) {
 	var profiles []segments.Profile
 	index := map[string]int{}
 	emailIndex := map[string]int{}
-	if err := st.ScanProfiles(ctx, func(p store.Profile) error {
-		index[p.ID] = len(profiles)
-		if p.Golden.Email != "" {
-			emailIndex[p.Golden.Email] = len(profiles)
+	if err := st.ScanProfileInputs(ctx, func(p store.ProfileInput) error {
+		c, err := profileInput(ctx, st, p)
+		if err != nil {
+			return err
 		}
-		profiles = append(profiles, segments.Profile{ID: p.ID, Customer: p.Golden})
+		index[p.ID] = len(profiles)
+		if c.Email != "" {
+			emailIndex[c.Email] = len(profiles)
+		}
+		profiles = append(profiles, segments.Profile{ID: p.ID, Customer: c})
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("read profiles: %w", err)
@@ -69,4 +75,25 @@ func ForSegments(ctx context.Context, st Store, customerSource map[string]string
 		return nil, fmt.Errorf("read engagement: %w", err)
 	}
 	return profiles, nil
+}
+
+// profileInput is the part of a profile's golden record segments read: decoded from its stored
+// input, or taken from the golden record for a profile stored without one (or with an input
+// of another format version).
+func profileInput(ctx context.Context, st Store, p store.ProfileInput) (record.Customer, error) {
+	if p.Input == nil {
+		return segments.SlimCustomer(*p.Golden), nil
+	}
+	c, err := segments.DecodeCustomer(p.Input)
+	if errors.Is(err, segments.ErrInputVersion) {
+		whole, gerr := st.GetProfile(ctx, p.ID)
+		if gerr != nil {
+			return record.Customer{}, fmt.Errorf("read profile %s: %w", p.ID, gerr)
+		}
+		return segments.SlimCustomer(whole.Golden), nil
+	}
+	if err != nil {
+		return record.Customer{}, fmt.Errorf("profile %s: %w", p.ID, err)
+	}
+	return c, nil
 }

@@ -158,6 +158,9 @@ type Identity interface {
 	// GetProfiles reads many profiles at once; ids that do not exist are absent from the map.
 	GetProfiles(ctx context.Context, ids []string) (map[string]Profile, error)
 	ScanProfiles(ctx context.Context, fn func(Profile) error) error // ordered by id
+	// ScanProfileInputs visits every profile's segment input by id, reading the golden record
+	// only of profiles stored without one.
+	ScanProfileInputs(ctx context.Context, fn func(ProfileInput) error) error
 	ScanLinks(ctx context.Context, fn func(Link) error) error       // ordered by (profile, source, id)
 	// ScanMemberships visits every record's profile, in ScanLinks' order, without reading the
 	// links' evidence: what resolution, segments and subject lookups need of the graph.
@@ -243,6 +246,18 @@ type Profile struct {
 	// Sources are the sources of the profile's records, sorted (the consent basis by source).
 	Sources []string `json:"sources,omitempty"`
 	Run     string   `json:"run"` // the run that last wrote it
+	// SegmentInput is segments.EncodeCustomer of Golden, written with it (nil: none; readers of
+	// segment inputs then decode Golden). Reads of whole profiles leave it nil, so a profile read,
+	// changed and written back never keeps an input of its old golden record.
+	SegmentInput []byte `json:"-"`
+}
+
+// ProfileInput is one profile as segments read it: its compact segment input, or, for a
+// profile stored without one, its golden record.
+type ProfileInput struct {
+	ID     string
+	Input  []byte           // nil when the profile has none
+	Golden *record.Customer // set only when Input is nil
 }
 
 // Link ties a source record to its profile, with the evidence for the link.

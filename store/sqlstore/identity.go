@@ -17,9 +17,9 @@ import (
 var (
 	profilesSpec = insertSpec{
 		table: "profiles",
-		cols:  []string{"id", "golden", "lineage", "members", "sources", "run"},
+		cols:  []string{"id", "golden", "lineage", "members", "sources", "run", "segment_input"},
 		suffix: "ON CONFLICT (id) DO UPDATE SET golden = excluded.golden, lineage = excluded.lineage, " +
-			"members = excluded.members, sources = excluded.sources, run = excluded.run",
+			"members = excluded.members, sources = excluded.sources, run = excluded.run, segment_input = excluded.segment_input",
 	}
 	linksSpec = insertSpec{
 		table:  "links",
@@ -58,7 +58,7 @@ func (s *Store) WriteIdentity(ctx context.Context, w store.IdentityWrite) error 
 			if err != nil {
 				return nil, err
 			}
-			return append(args, p.ID, golden, rawArg(p.Lineage), p.Members, strings.Join(p.Sources, ","), runOr(p.Run)), nil
+			return append(args, p.ID, golden, rawArg(p.Lineage), p.Members, strings.Join(p.Sources, ","), runOr(p.Run), blobArg(p.SegmentInput)), nil
 		})
 		if err != nil {
 			return err
@@ -198,6 +198,29 @@ func (s *Store) ScanProfiles(ctx context.Context, fn func(store.Profile) error) 
 		func(rows *sql.Rows) (store.Profile, []any, error) {
 			p, err := scanProfile(rows)
 			return p, []any{p.ID}, err
+		}, fn)
+}
+
+// ScanProfileInputs visits profiles by id with their segment input, or their golden record when
+// they have none.
+func (s *Store) ScanProfileInputs(ctx context.Context, fn func(store.ProfileInput) error) error {
+	return scanPages(ctx, s, pageQuery{name: "scan profile inputs",
+		cols: "id, segment_input, CASE WHEN segment_input IS NULL THEN golden END", from: "profiles", key: []string{"id"}},
+		func(rows *sql.Rows) (store.ProfileInput, []any, error) {
+			var p store.ProfileInput
+			var input, golden []byte
+			if err := rows.Scan(&p.ID, &input, &golden); err != nil {
+				return p, nil, err
+			}
+			if input != nil {
+				p.Input = input
+			} else {
+				p.Golden = new(record.Customer)
+				if err := json.Unmarshal(golden, p.Golden); err != nil {
+					return p, nil, fmt.Errorf("decode profile %s: %w", p.ID, err)
+				}
+			}
+			return p, []any{p.ID}, nil
 		}, fn)
 }
 

@@ -148,6 +148,14 @@ func rawArg(m json.RawMessage) any {
 	return string(m)
 }
 
+// blobArg converts a nullable binary column's value for a query (empty = NULL).
+func blobArg(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
 // rawCol converts a scanned nullable JSON column back into a RawMessage (NULL = nil).
 func rawCol(b []byte) json.RawMessage {
 	if len(b) == 0 {

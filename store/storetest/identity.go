@@ -118,6 +118,40 @@ func testIdentity(t *testing.T, s store.Store) {
 		require.NoError(t, err)
 		require.Equal(t, ms, ms2, "merges out of a profile are listed too")
 	})
+	t.Run("SegmentInputs", func(t *testing.T) {
+		// p1 is written with an input, p3 without one: its golden record comes instead.
+		input := []byte{1, 0, 0, 7, 'i', 'n', 'p', 'u', 't', 0xff, 0x00}
+		p3 := store.Profile{ID: "p3", Golden: customer("crm", "c", "c@x.io"), Members: 1}
+		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run3", Profiles: []store.Profile{
+			{ID: "p1", Golden: p1.Golden, Members: 3, SegmentInput: input}, p3}}))
+		var got []store.ProfileInput
+		require.NoError(t, s.ScanProfileInputs(ctx, func(p store.ProfileInput) error {
+			got = append(got, p)
+			return nil
+		}))
+		require.Len(t, got, 2)
+		require.Equal(t, "p1", got[0].ID)
+		require.Equal(t, input, got[0].Input, "the input comes back byte for byte")
+		require.Nil(t, got[0].Golden, "a profile with an input is read without its golden record")
+		require.Equal(t, "p3", got[1].ID)
+		require.Nil(t, got[1].Input)
+		require.NotNil(t, got[1].Golden)
+		require.Equal(t, "c@x.io", got[1].Golden.Email)
+
+		whole, err := s.GetProfile(ctx, "p1")
+		require.NoError(t, err)
+		require.Nil(t, whole.SegmentInput, "whole-profile reads leave the input out, so a write-back clears it")
+		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run4", Profiles: []store.Profile{whole}}))
+		got = got[:0]
+		require.NoError(t, s.ScanProfileInputs(ctx, func(p store.ProfileInput) error {
+			got = append(got, p)
+			return nil
+		}))
+		require.Nil(t, got[0].Input, "a profile written back without an input has none")
+		require.Equal(t, p1.Golden.Email, got[0].Golden.Email)
+		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run4", DeleteProfiles: []string{"p3"}}))
+	})
+
 	t.Run("MergesOldestFirst", func(t *testing.T) {
 		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{
 			Run:      "run3",
