@@ -161,7 +161,7 @@ type Identity interface {
 	// ScanProfileInputs visits every profile's segment input by id, reading the golden record
 	// only of profiles stored without one.
 	ScanProfileInputs(ctx context.Context, fn func(ProfileInput) error) error
-	ScanLinks(ctx context.Context, fn func(Link) error) error       // ordered by (profile, source, id)
+	ScanLinks(ctx context.Context, fn func(Link) error) error // ordered by (profile, source, id)
 	// ScanMemberships visits every record's profile, in ScanLinks' order, without reading the
 	// links' evidence: what resolution, segments and subject lookups need of the graph.
 	ScanMemberships(ctx context.Context, fn func(rec record.RecordKey, profileID string) error) error
