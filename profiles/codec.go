@@ -158,17 +158,17 @@ func save(ctx context.Context, st Store, run string, prev identity.State, res id
 		}
 	}
 	same := map[string]bool{} // profiles not written again: their links stay as stored
-	for _, p := range res.Profiles {
+	var writeProfiles []int   // indexes into res.Profiles, encoded batch by batch as they are written
+	for i, p := range res.Profiles {
 		keep[p.ID] = true
 		if dirty != nil && sameProfile(p, size, was, dirty) {
 			same[p.ID] = true
 			continue
 		}
-		row, err := encodeProfile(p, run)
-		if err != nil {
-			return err
-		}
-		w.Profiles = append(w.Profiles, row)
+		writeProfiles = append(writeProfiles, i)
+	}
+	w.MoreProfiles = func(add func([]store.Profile) error) error {
+		return inBatches(writeProfiles, func(i int) (store.Profile, error) { return encodeProfile(res.Profiles[i], run) }, add)
 	}
 	before := make(map[record.RecordKey]string, len(prev.Links))
 	gone := map[string]bool{}
@@ -180,16 +180,16 @@ func save(ctx context.Context, st Store, run string, prev identity.State, res id
 		}
 	}
 	linked := make(map[record.RecordKey]bool, len(next.Links))
+	var writeLinks []int // indexes into res.Links
 	for i, l := range res.Links {
 		linked[l.Record] = true
 		if sameModel && before[l.Record] == next.Links[i].Profile && (same[l.Profile] || l.Evidence.Rule == identity.EvidencePrior) {
 			continue // unchanged: keep the evidence stored when the link was made
 		}
-		row, err := encodeLink(l, run)
-		if err != nil {
-			return err
-		}
-		w.Links = append(w.Links, row)
+		writeLinks = append(writeLinks, i)
+	}
+	w.MoreLinks = func(add func([]store.Link) error) error {
+		return inBatches(writeLinks, func(i int) (store.Link, error) { return encodeLink(res.Links[i], run) }, add)
 	}
 	for _, l := range prev.Links {
 		if !linked[l.Record] { // deleted records leave their profile
@@ -220,4 +220,26 @@ func sameProfile(p identity.Profile, size map[string]int, was map[record.RecordK
 		}
 	}
 	return true
+}
+
+// writeBatch is how many encoded profiles or links a resolution holds at once while writing.
+const writeBatch = 5000
+
+// inBatches encodes the items at idx a batch at a time and hands each batch to add.
+func inBatches[T any](idx []int, encode func(int) (T, error), add func([]T) error) error {
+	batch := make([]T, 0, min(len(idx), writeBatch))
+	for start := 0; start < len(idx); start += writeBatch {
+		batch = batch[:0]
+		for _, i := range idx[start:min(start+writeBatch, len(idx))] {
+			row, err := encode(i)
+			if err != nil {
+				return err
+			}
+			batch = append(batch, row)
+		}
+		if err := add(batch); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -285,6 +285,12 @@ type IdentityWrite struct {
 	Links          []Link    // upserted by record key
 	DeleteLinks    []record.RecordKey
 	Merges         []Merge
+	// MoreProfiles and MoreLinks, when set, stream further profiles and links to upsert (after
+	// Profiles and Links, in the same transaction): each calls add with one batch at a time, so
+	// the writer of a large resolution never holds all its encoded rows at once. An error from
+	// either, or from add, writes nothing.
+	MoreProfiles func(add func([]Profile) error) error
+	MoreLinks    func(add func([]Link) error) error
 }
 
 // SegmentChange is the difference a segment application made.

@@ -51,33 +51,49 @@ func (s *Store) WriteIdentity(ctx context.Context, w store.IdentityWrite) error 
 		}); err != nil {
 			return err
 		}
-		pidx := lastByKey(w.Profiles, func(p store.Profile) string { return p.ID })
-		err := s.insertRows(ctx, tx, profilesSpec, len(pidx), func(i int, args []any) ([]any, error) {
-			p := w.Profiles[pidx[i]]
-			golden, err := jsonArg(p.Golden)
-			if err != nil {
-				return nil, err
-			}
-			return append(args, p.ID, golden, rawArg(p.Lineage), p.Members, strings.Join(p.Sources, ","), runOr(p.Run), blobArg(p.SegmentInput)), nil
-		})
-		if err != nil {
+		recreated := make(map[string]bool, len(w.Profiles))
+		upsertProfiles := func(ps []store.Profile) error {
+			pidx := lastByKey(ps, func(p store.Profile) string { return p.ID })
+			return s.insertRows(ctx, tx, profilesSpec, len(pidx), func(i int, args []any) ([]any, error) {
+				p := ps[pidx[i]]
+				recreated[p.ID] = true
+				golden, err := jsonArg(p.Golden)
+				if err != nil {
+					return nil, err
+				}
+				return append(args, p.ID, golden, rawArg(p.Lineage), p.Members, strings.Join(p.Sources, ","), runOr(p.Run), blobArg(p.SegmentInput)), nil
+			})
+		}
+		if err := upsertProfiles(w.Profiles); err != nil {
 			return err
+		}
+		if w.MoreProfiles != nil {
+			if err := w.MoreProfiles(upsertProfiles); err != nil {
+				return err
+			}
 		}
 		if err := s.deleteWhereIn(ctx, tx, "links", []string{"source", "id"}, len(w.DeleteLinks), func(i int, args []any) []any {
 			return append(args, w.DeleteLinks[i].Source, w.DeleteLinks[i].ID)
 		}); err != nil {
 			return err
 		}
-		lidx := lastByKey(w.Links, func(l store.Link) string { return joinKey(l.Record.Source, l.Record.ID) })
-		err = s.insertRows(ctx, tx, linksSpec, len(lidx), func(i int, args []any) ([]any, error) {
-			l := w.Links[lidx[i]]
-			return append(args, l.Record.Source, l.Record.ID, l.ProfileID, rawArg(l.Evidence), runOr(l.Run)), nil
-		})
-		if err != nil {
+		upsertLinks := func(ls []store.Link) error {
+			lidx := lastByKey(ls, func(l store.Link) string { return joinKey(l.Record.Source, l.Record.ID) })
+			return s.insertRows(ctx, tx, linksSpec, len(lidx), func(i int, args []any) ([]any, error) {
+				l := ls[lidx[i]]
+				return append(args, l.Record.Source, l.Record.ID, l.ProfileID, rawArg(l.Evidence), runOr(l.Run)), nil
+			})
+		}
+		if err := upsertLinks(w.Links); err != nil {
 			return err
 		}
+		if w.MoreLinks != nil {
+			if err := w.MoreLinks(upsertLinks); err != nil {
+				return err
+			}
+		}
 		midx := lastByKey(w.Merges, func(m store.Merge) string { return joinKey(runOr(m.Run), m.From, m.Into) })
-		err = s.insertRows(ctx, tx, mergesSpec, len(midx), func(i int, args []any) ([]any, error) {
+		err := s.insertRows(ctx, tx, mergesSpec, len(midx), func(i int, args []any) ([]any, error) {
 			m := w.Merges[midx[i]]
 			at := m.At
 			if at.IsZero() {
@@ -88,7 +104,7 @@ func (s *Store) WriteIdentity(ctx context.Context, w store.IdentityWrite) error 
 		if err != nil {
 			return err
 		}
-		return s.checkNoDanglingLinks(ctx, tx, w)
+		return s.checkNoDanglingLinks(ctx, tx, w, recreated)
 	})
 	if err != nil {
 		return fmt.Errorf("write identity (run %s): %w", w.Run, err)
@@ -97,11 +113,7 @@ func (s *Store) WriteIdentity(ctx context.Context, w store.IdentityWrite) error 
 }
 
 // checkNoDanglingLinks fails if a link points at a profile this write deleted (and did not re-create).
-func (s *Store) checkNoDanglingLinks(ctx context.Context, tx *sql.Tx, w store.IdentityWrite) error {
-	recreated := make(map[string]bool, len(w.Profiles))
-	for _, p := range w.Profiles {
-		recreated[p.ID] = true
-	}
+func (s *Store) checkNoDanglingLinks(ctx context.Context, tx *sql.Tx, w store.IdentityWrite, recreated map[string]bool) error {
 	var gone []string
 	for _, id := range w.DeleteProfiles {
 		if !recreated[id] {

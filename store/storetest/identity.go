@@ -3,6 +3,8 @@ package storetest
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -198,5 +200,69 @@ func testIdentity(t *testing.T, s store.Store) {
 		n, err := s.CountProfiles(ctx)
 		require.NoError(t, err)
 		require.Equal(t, 1, n)
+	})
+	t.Run("StreamedRows", func(t *testing.T) {
+		// Profiles and links streamed in batches land like listed ones; a streamed profile
+		// re-creates one the write deletes; an error from a stream writes nothing.
+		batches := func(n, per int) [][2]int {
+			var out [][2]int
+			for lo := 0; lo < n; lo += per {
+				out = append(out, [2]int{lo, min(lo+per, n)})
+			}
+			return out
+		}
+		profile := func(i int) store.Profile {
+			return store.Profile{ID: fmt.Sprintf("s%03d", i), Golden: customer("crm", fmt.Sprintf("s%d", i), ""), Members: 1}
+		}
+		stream := store.IdentityWrite{Run: "run7",
+			DeleteProfiles: []string{"s000"},
+			MoreProfiles: func(add func([]store.Profile) error) error {
+				for _, b := range batches(25, 10) {
+					var ps []store.Profile
+					for i := b[0]; i < b[1]; i++ {
+						ps = append(ps, profile(i))
+					}
+					if err := add(ps); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+			MoreLinks: func(add func([]store.Link) error) error {
+				for _, b := range batches(25, 7) {
+					var ls []store.Link
+					for i := b[0]; i < b[1]; i++ {
+						ls = append(ls, link("crm", fmt.Sprintf("s%d", i), fmt.Sprintf("s%03d", i)))
+					}
+					if err := add(ls); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+		}
+		failing := stream
+		failing.Run = "run8"
+		failing.Profiles = []store.Profile{profile(99)}
+		failing.MoreLinks = func(add func([]store.Link) error) error {
+			if err := add([]store.Link{link("crm", "s99", "s099")}); err != nil {
+				return err
+			}
+			return errors.New("the stream broke")
+		}
+		require.ErrorContains(t, s.WriteIdentity(ctx, failing), "the stream broke")
+		_, err := s.GetProfile(ctx, "s099")
+		require.ErrorIs(t, err, store.ErrNotFound, "a failed stream writes nothing")
+
+		require.NoError(t, s.WriteIdentity(ctx, stream))
+		n, err := s.CountProfiles(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 26, n, "p1 and the 25 streamed profiles")
+		for _, i := range []int{0, 9, 10, 24} {
+			pl, err := s.ProfileLinks(ctx, fmt.Sprintf("s%03d", i))
+			require.NoError(t, err)
+			require.Len(t, pl, 1, "profile s%03d", i)
+			require.Equal(t, "run7", pl[0].Run)
+		}
 	})
 }
