@@ -94,3 +94,65 @@ func typoAt(s string) string {
 	b[1], b[2] = b[2], b[1]
 	return string(b)
 }
+
+// With KeepUnchanged, an incremental run builds golden records only for the profiles its
+// changes touched; every other profile is marked Unchanged, and the touched ones are the same
+// as when every golden record is built.
+func TestResolveIncremental_KeepUnchangedBuildsOnlyTouchedProfiles(t *testing.T) {
+	cfg := DefaultConfig()
+	g := generateCustomers(3000, 5)
+	res1 := mustResolve(t, cfg, g.records, State{})
+	state := res1.NextState(State{})
+	before := profileOf(res1)
+
+	all := append([]record.Customer(nil), g.records...)
+	all[10].Address.City = "Leeds" // a move: its profile must be rebuilt
+	changed := []record.RecordKey{all[10].Key()}
+	extra := g.records[20]
+	extra.Source, extra.SourceID = "web", "new-1" // a new record joining an existing profile
+	all = append(all, extra)
+
+	built, err := ResolveIncremental(t.Context(), cfg, all, changed, state)
+	require.NoError(t, err)
+	keep := state
+	keep.KeepUnchanged = true
+	kept, err := ResolveIncremental(t.Context(), cfg, all, changed, keep)
+	require.NoError(t, err)
+	require.True(t, kept.Stats.ModelReused)
+	require.Len(t, kept.Profiles, len(built.Profiles))
+
+	touched := map[string]bool{before[all[10].Key()]: true}
+	for _, l := range kept.Links {
+		if l.Record == extra.Key() {
+			touched[l.Profile] = true
+		}
+	}
+	unchanged := 0
+	for i, p := range kept.Profiles {
+		want := built.Profiles[i]
+		require.Equal(t, want.ID, p.ID)
+		require.Equal(t, want.Members, p.Members)
+		assert.False(t, want.Unchanged, "without KeepUnchanged every golden record is built")
+		if touched[p.ID] || len(p.Members) != countMembers(state, p.ID) {
+			assert.False(t, p.Unchanged, "profile %s was touched", p.ID)
+			assert.Equal(t, want.Golden, p.Golden)
+			assert.Equal(t, want.Lineage, p.Lineage)
+			continue
+		}
+		assert.True(t, p.Unchanged, "profile %s holds the same records as before", p.ID)
+		assert.Zero(t, p.Golden)
+		assert.Nil(t, p.Lineage)
+		unchanged++
+	}
+	assert.Greater(t, unchanged, len(kept.Profiles)-5, "all but the touched profiles are kept")
+}
+
+func countMembers(s State, profile string) int {
+	n := 0
+	for _, l := range s.Links {
+		if l.Profile == profile {
+			n++
+		}
+	}
+	return n
+}

@@ -261,10 +261,34 @@ func (p *pipeline) result() Result {
 	}
 	attachMergeEvidence(d, cl, ids, p.priorLinks, p.scorer, res.Merges)
 	p.stats.Merges = len(res.Merges)
-	res.Profiles = buildProfiles(d, p.cfg, cl, ids)
+	res.Profiles = buildProfiles(d, p.cfg, cl, ids, p.unchangedClusters(ids))
 	p.stats.Profiles = len(res.Profiles)
 	res.Stats = p.stats
 	return res
+}
+
+// unchangedClusters marks the clusters whose golden records need not be built again (see
+// State.KeepUnchanged): nil when every one must be.
+func (p *pipeline) unchangedClusters(ids []string) []bool {
+	if !p.incremental || !p.prior.KeepUnchanged || !p.stats.ModelReused {
+		return nil
+	}
+	size := make(map[string]int, len(p.prior.Links))
+	for _, l := range p.prior.Links {
+		size[l.Profile]++
+	}
+	out := make([]bool, len(p.cl.members))
+	for ci, rows := range p.cl.members {
+		same := size[ids[ci]] == len(rows)
+		for _, r := range rows {
+			if !same {
+				break
+			}
+			same = !p.changed[r] && p.priorLinks[p.d.keys[r]] == ids[ci]
+		}
+		out[ci] = same
+	}
+	return out
 }
 
 // changedRows marks the changed rows: listed, or unknown to the prior state.
@@ -350,8 +374,9 @@ func attachMergeEvidence(d *dataset, cl *clustering, ids []string, prior map[rec
 	}
 }
 
-// buildProfiles builds every cluster's profile and golden record, in cluster order.
-func buildProfiles(d *dataset, cfg Config, cl *clustering, ids []string) []Profile {
+// buildProfiles builds every cluster's profile and golden record, in cluster order; a cluster
+// marked in unchanged gets its members only, marked Unchanged.
+func buildProfiles(d *dataset, cfg Config, cl *clustering, ids []string, unchanged []bool) []Profile {
 	profiles := make([]Profile, len(cl.members))
 	sv := newSurvivor(cfg)
 	parallelRange(len(profiles), 32, func(_, lo, hi int) {
@@ -365,6 +390,10 @@ func buildProfiles(d *dataset, cfg Config, cl *clustering, ids []string) []Profi
 				keys[i] = d.keys[r]
 			}
 			slices.SortFunc(keys, compareKeys)
+			if unchanged != nil && unchanged[ci] {
+				profiles[ci] = Profile{ID: ids[ci], Members: keys, Unchanged: true}
+				continue
+			}
 			golden, lineage := sv.golden(ids[ci], members)
 			profiles[ci] = Profile{ID: ids[ci], Members: keys, Golden: golden, Lineage: lineage}
 		}

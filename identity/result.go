@@ -29,6 +29,10 @@ type Profile struct {
 	Golden record.Customer `json:"golden"`
 	// Lineage tells which member record gave each field of Golden, sorted by field.
 	Lineage []FieldSource `json:"lineage"`
+	// Unchanged marks a profile of an incremental run (State.KeepUnchanged) that holds exactly
+	// the records it held before, none changed, under the same model: its Golden and Lineage
+	// are not built, the stored ones stand.
+	Unchanged bool `json:"unchanged,omitempty"`
 }
 
 // Link places one record in its profile, with the evidence that put it there.

@@ -13,6 +13,11 @@ type State struct {
 	Splits []Split `json:"splits,omitempty"`
 	// Model is the model of the last full run; incremental runs reuse it.
 	Model *Model `json:"model,omitempty"`
+	// KeepUnchanged says the golden records stored for the prior profiles were built under the
+	// present configuration: an incremental run that reuses the prior model then builds no golden
+	// record for a profile holding exactly its earlier records, none of them changed, and marks
+	// it Unchanged instead. Not stored: the caller decides it for each run.
+	KeepUnchanged bool `json:"-"`
 }
 
 // PriorLink is one record's profile in an earlier run.

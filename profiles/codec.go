@@ -161,9 +161,14 @@ func save(ctx context.Context, st Store, run string, prev identity.State, res id
 	var writeProfiles []int   // indexes into res.Profiles, encoded batch by batch as they are written
 	for i, p := range res.Profiles {
 		keep[p.ID] = true
-		if dirty != nil && sameProfile(p, size, was, dirty) {
+		if dirty != nil && (p.Unchanged || sameProfile(p, size, was, dirty)) {
 			same[p.ID] = true
 			continue
+		}
+		if p.Unchanged {
+			// Resolution built no golden record for it, trusting the stored one, yet it must be
+			// written again: refuse rather than store an empty record.
+			return fmt.Errorf("profile %s must be written again but its golden record was not built", p.ID)
 		}
 		writeProfiles = append(writeProfiles, i)
 	}

@@ -64,6 +64,13 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 	}}); err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: read clean customers: %w", err)
 	}
+	var last resolvedInputs
+	if err := getMeta(ctx, st, metaInputs, &last); err != nil {
+		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
+	}
+	// Unchanged profiles are kept as stored only under the configuration that built them: a
+	// new survivorship rule or source priority changes golden records whose members did not.
+	sameInputs := last.Digest == inputs
 	var res identity.Result
 	mode := "full"
 	if req.Full {
@@ -74,7 +81,9 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 		if len(prev.Links) > 0 {
 			mode = "incremental"
 		}
-		res, err = identity.ResolveIncremental(ctx, cfg, recs, changed, prev)
+		from := prev
+		from.KeepUnchanged = sameInputs
+		res, err = identity.ResolveIncremental(ctx, cfg, recs, changed, from)
 	}
 	if err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve %d records: %w", len(recs), err)
@@ -84,13 +93,7 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 		now = req.Now
 	}
 	var dirty map[record.RecordKey]bool // nil: every profile is written
-	var last resolvedInputs
-	if err := getMeta(ctx, st, metaInputs, &last); err != nil {
-		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
-	}
-	// Unchanged profiles are kept as stored only under the configuration that built them: a
-	// new survivorship rule or source priority changes golden records whose members did not.
-	if mode == "incremental" && last.Digest == inputs {
+	if mode == "incremental" && sameInputs {
 		dirty = make(map[record.RecordKey]bool, len(changed))
 		for _, k := range changed {
 			dirty[k] = true
