@@ -137,7 +137,8 @@ func decodeMerge(m store.Merge) identity.Merge {
 // (profile anchors included), so an incremental run writes what its changes touched.
 // dirty, when not nil, holds the records written since the last resolution: a profile whose
 // members are the same records as before and none of them dirty is unchanged and not written again.
-func save(ctx context.Context, st Store, run string, prev identity.State, res identity.Result, at time.Time, dirty map[record.RecordKey]bool) error {
+// It returns how many profiles it wrote.
+func save(ctx context.Context, st Store, run string, prev identity.State, res identity.Result, at time.Time, dirty map[record.RecordKey]bool) (int, error) {
 	next := res.NextState(prev)
 	sameModel := res.Model.SameLevels(prev.Model)
 	if !sameModel {
@@ -168,7 +169,7 @@ func save(ctx context.Context, st Store, run string, prev identity.State, res id
 		if p.Unchanged {
 			// Resolution built no golden record for it, trusting the stored one, yet it must be
 			// written again: refuse rather than store an empty record.
-			return fmt.Errorf("profile %s must be written again but its golden record was not built", p.ID)
+			return 0, fmt.Errorf("profile %s must be written again but its golden record was not built", p.ID)
 		}
 		writeProfiles = append(writeProfiles, i)
 	}
@@ -204,14 +205,14 @@ func save(ctx context.Context, st Store, run string, prev identity.State, res id
 	for _, m := range res.Merges {
 		row, err := encodeMerge(m, run, at)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		w.Merges = append(w.Merges, row)
 	}
 	if err := st.WriteIdentity(ctx, w); err != nil {
-		return fmt.Errorf("store profiles: %w", err)
+		return 0, fmt.Errorf("store profiles: %w", err)
 	}
-	return setMeta(ctx, st, metaModel, next.Model)
+	return len(writeProfiles), setMeta(ctx, st, metaModel, next.Model)
 }
 
 // sameProfile reports whether p holds exactly the records it held before, none of them written since.

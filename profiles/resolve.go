@@ -99,7 +99,8 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 			dirty[k] = true
 		}
 	}
-	if err := save(ctx, st, req.Run, prev, res, now(), dirty); err != nil {
+	rebuilt, err := save(ctx, st, req.Run, prev, res, now(), dirty)
+	if err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
 	if err := setMeta(ctx, st, metaInputs, resolvedInputs{Digest: inputs, Records: len(res.Links)}); err != nil {
@@ -113,7 +114,9 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 	if err := consent.SaveOptOuts(ctx, st, consent.BuildOptOuts(recs, h)); err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
-	return summarize(prev, res, mode), nil
+	out := summarize(prev, res, mode)
+	out.Rebuilt = rebuilt
+	return out, nil
 }
 
 // summarize is the identity part of the run summary.
@@ -139,7 +142,8 @@ func summarize(prior identity.State, res identity.Result, mode string) summary.I
 	out := summary.Identity{Records: res.Stats.Records, Profiles: len(res.Profiles), Merges: len(res.Merges), Removed: len(removed),
 		Splits: res.Stats.ClustersSplit, PairsCompared: int64(res.Stats.PairsCompared), Mode: mode,
 		Threshold: res.Stats.Threshold, ThresholdChosen: res.Stats.ThresholdChosen,
-		EstimatedPrecision: res.Stats.EstimatedPrecision, EstimatedRecall: res.Stats.EstimatedRecall}
+		EstimatedPrecision: res.Stats.EstimatedPrecision, EstimatedRecall: res.Stats.EstimatedRecall,
+		Changed: res.Stats.Changed}
 	for _, p := range res.Profiles {
 		if len(p.Members) > 1 {
 			out.MergedRecords += len(p.Members)

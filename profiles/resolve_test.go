@@ -13,6 +13,7 @@ import (
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/cdpflow/cdpflow/store"
 	"github.com/cdpflow/cdpflow/store/sqlite"
+	"github.com/cdpflow/cdpflow/summary"
 )
 
 // openStore opens a SQLite store in a temporary directory, closed when the test ends.
@@ -42,10 +43,12 @@ func TestResolve_CostsWhatChanged(t *testing.T) {
 	}
 	require.NoError(t, st.Upsert(ctx, "r1", record.Batch{Customers: recs}))
 	cfg := identity.DefaultConfig()
+	var last summary.Identity
 	resolve := func(run string, cfg identity.Config) (string, int) {
 		t.Helper()
 		sum, err := profiles.Resolve(ctx, st, cfg, profiles.Request{Run: run})
 		require.NoError(t, err)
+		last = sum
 		return sum.Mode, sum.Profiles
 	}
 	writtenBy := func() map[string]int {
@@ -65,6 +68,8 @@ func TestResolve_CostsWhatChanged(t *testing.T) {
 	require.Equal(t, "full", mode)
 	require.Equal(t, 50, n)
 	require.Equal(t, map[string]int{"r1": 50}, writtenBy())
+	require.Equal(t, 55, last.Changed)
+	require.Equal(t, 50, last.Rebuilt)
 
 	mode, n = resolve("r2", cfg)
 	require.Equal(t, "unchanged", mode, "nothing was written since: nothing to resolve")
@@ -78,11 +83,14 @@ func TestResolve_CostsWhatChanged(t *testing.T) {
 	require.Equal(t, 50, n)
 	require.Equal(t, map[string]int{"r1": 49, "r3": 1}, writtenBy(), "only the changed record's profile is written again")
 	require.Equal(t, map[string]int{"r1": 54, "r3": 1}, linksBy(), "and only its link: an unchanged profile keeps its links, anchors included")
+	require.Equal(t, 1, last.Changed, "the summary says what was compared")
+	require.Equal(t, 1, last.Rebuilt, "and what was rebuilt")
 
 	cfg.Threshold = 0.9
 	mode, _ = resolve("r4", cfg)
 	require.Equal(t, "incremental", mode, "a new configuration is not skipped")
 	require.Equal(t, map[string]int{"r4": 50}, writtenBy(), "and every golden record is built again under it")
+	require.Equal(t, 50, last.Rebuilt)
 
 	moved.Address.City = "York"
 	require.NoError(t, st.Upsert(ctx, "r4a", record.Batch{Customers: []record.Customer{moved}}))

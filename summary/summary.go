@@ -121,7 +121,12 @@ type Identity struct {
 	Removed       int    `json:"removed,omitempty"` // profiles with no records left (deleted at their sources)
 	Splits        int    `json:"splits,omitempty"`  // clusters split by merge protection
 	PairsCompared int64  `json:"pairs_compared,omitempty"`
-	Mode          string `json:"mode,omitempty"` // full | incremental
+	Mode          string `json:"mode,omitempty"` // full | incremental | unchanged
+	// Changed counts the records resolution compared as new or changed (every record in a full
+	// run); Rebuilt the profiles whose golden record it built and wrote again. What a run
+	// recomputed, beside what it kept.
+	Changed int `json:"changed,omitempty"`
+	Rebuilt int `json:"rebuilt,omitempty"`
 	// Threshold is the match probability pairs needed; ThresholdChosen says it was chosen
 	// from the model's estimated precision/recall (identity.threshold auto).
 	Threshold       float64 `json:"threshold,omitempty"`
