@@ -130,18 +130,26 @@ func BenchmarkResolve100k(b *testing.B) { benchmarkResolve(b, 100_000) }
 func BenchmarkResolve1M(b *testing.B) { benchmarkResolve(b, 1_000_000) }
 
 // BenchmarkResolveIncremental100k resolves 1% new or changed records against 100k resolved ones.
-func BenchmarkResolveIncremental100k(b *testing.B) {
-	g := cachedCustomers(100_000)
+func BenchmarkResolveIncremental100k(b *testing.B) { benchmarkResolveIncremental(b, 100_000) }
+
+// BenchmarkResolveIncremental1M resolves 1% new or changed records against 1M resolved ones.
+func BenchmarkResolveIncremental1M(b *testing.B) { benchmarkResolveIncremental(b, 1_000_000) }
+
+// benchmarkResolveIncremental resolves n records of which 1% are new (not in the prior state) and
+// 0.5% changed, reusing the prior model and keeping unchanged profiles, as a refresh does.
+func benchmarkResolveIncremental(b *testing.B, n int) {
+	g := cachedCustomers(n)
 	cfg := DefaultConfig()
-	base := g.records[:99_000]
+	base := g.records[:n-n/100]
 	res, err := Resolve(context.Background(), cfg, base, State{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	state := res.NextState(State{})
+	state.KeepUnchanged = true
 	all := slices.Clone(g.records)
 	var changed []record.RecordKey
-	for i := 0; i < 500; i++ {
+	for i := 0; i < n/200; i++ {
 		all[i*100].LastName += "e"
 		changed = append(changed, all[i*100].Key())
 	}

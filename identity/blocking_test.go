@@ -41,7 +41,7 @@ func TestBlockIndex_ForEachPair(t *testing.T) {
 	ds, err := newDataset(context.Background(), DefaultConfig(), recs)
 	require.NoError(t, err)
 	rules := ds.resolveRules(mustRules([]string{"last_name", "birth_date", "address.postcode"}))
-	bi := buildBlocks(ds, rules, 100)
+	bi := buildBlocks(ds, rules, 100, nil)
 	var pairs [][2]int32
 	bi.forEachPair(0, len(bi.blocks), nil, func(a, b int32) { pairs = append(pairs, [2]int32{a, b}) })
 	slices.SortFunc(pairs, func(x, y [2]int32) int { return int(x[0]-y[0])*10 + int(x[1]-y[1]) })
@@ -55,7 +55,7 @@ func TestBlockIndex_ForEachPair(t *testing.T) {
 		assert.ElementsMatch(t, [][2]int32{{0, 3}, {1, 3}}, got)
 	})
 	t.Run("oversized blocks are skipped", func(t *testing.T) {
-		bi := buildBlocks(ds, rules, 2)
+		bi := buildBlocks(ds, rules, 2, nil)
 		assert.Positive(t, bi.skipped)
 		for _, b := range bi.blocks {
 			assert.LessOrEqual(t, len(b.rows), 2)
@@ -78,7 +78,7 @@ func TestDeriveRules(t *testing.T) {
 			}), "no rule works without %s", f.path)
 		}
 		// And the blocks are affordable.
-		bi := buildBlocks(ds, ds.resolveRules(rules), DefaultMaxBlockSize)
+		bi := buildBlocks(ds, ds.resolveRules(rules), DefaultMaxBlockSize, nil)
 		var pairs int64
 		for _, b := range bi.blocks {
 			pairs += b.pairs
@@ -91,4 +91,34 @@ func TestDeriveRules(t *testing.T) {
 		res := mustResolve(t, cfg, generateCustomers(2000, 5).records, State{})
 		assert.Equal(t, []string{"last_name+birth_date", "email"}, res.Stats.BlockingRules)
 	})
+}
+
+func TestBuildBlocks_OnlyChangedRowsKeysGiveTheSamePairs(t *testing.T) {
+	g := generateCustomers(5000, 11)
+	ds, err := newDataset(context.Background(), DefaultConfig(), g.records)
+	require.NoError(t, err)
+	rules := ds.resolveRules(deriveRules(ds, DefaultMaxBlockSize))
+	changed := make([]bool, ds.n())
+	for i := 0; i < ds.n(); i += 37 {
+		changed[i] = true
+	}
+	pairsOf := func(bi *blockIndex) [][2]int32 {
+		var out [][2]int32
+		bi.forEachPair(0, len(bi.blocks), changed, func(a, b int32) { out = append(out, [2]int32{min(a, b), max(a, b)}) })
+		slices.SortFunc(out, func(x, y [2]int32) int {
+			if x[0] != y[0] {
+				return int(x[0] - y[0])
+			}
+			return int(x[1] - y[1])
+		})
+		return out
+	}
+	for _, capSize := range []int{DefaultMaxBlockSize, 3} { // 3: many blocks over the cap
+		all := buildBlocks(ds, rules, capSize, nil)
+		some := buildBlocks(ds, rules, capSize, changed)
+		want := pairsOf(all)
+		require.NotEmpty(t, want)
+		assert.Equal(t, want, pairsOf(some), "cap %d", capSize)
+		assert.Less(t, len(some.blocks), len(all.blocks), "cap %d: only the changed rows' blocks are built", capSize)
+	}
 }

@@ -21,7 +21,11 @@ type blockIndex struct {
 	skippedRows int
 }
 
-func buildBlocks(d *dataset, rules []blockingRule, capSize int) *blockIndex {
+// buildBlocks groups the rows by key under each rule. With only set (an incremental run that
+// compares only pairs with a changed row), it builds just the blocks of the keys some row of only
+// holds: the others could give no pair to compare. Their sizes, and so which are over the cap,
+// are those of the whole data.
+func buildBlocks(d *dataset, rules []blockingRule, capSize int, only []bool) *blockIndex {
 	bi := &blockIndex{rules: rules, keys: make([][]uint64, len(rules))}
 	type entry struct {
 		key uint64
@@ -30,11 +34,26 @@ func buildBlocks(d *dataset, rules []blockingRule, capSize int) *blockIndex {
 	for ri, r := range rules {
 		keys := d.ruleKeys(r)
 		bi.keys[ri] = keys
+		var want map[uint64]struct{}
+		if only != nil {
+			want = map[uint64]struct{}{}
+			for row, k := range keys {
+				if k != 0 && only[row] {
+					want[k] = struct{}{}
+				}
+			}
+		}
 		entries := make([]entry, 0, len(keys))
 		for row, k := range keys {
-			if k != 0 {
-				entries = append(entries, entry{k, int32(row)})
+			if k == 0 {
+				continue
 			}
+			if want != nil {
+				if _, ok := want[k]; !ok {
+					continue
+				}
+			}
+			entries = append(entries, entry{k, int32(row)})
 		}
 		slices.SortFunc(entries, func(a, b entry) int {
 			if a.key != b.key {

@@ -74,28 +74,49 @@ func assignIDs(d *dataset, cl *clustering, anchor []int32, prior map[record.Reco
 	return ids, mergesOf(claims, taken, ids)
 }
 
-// claimIDs sorts the earlier profiles' claims and hands each cluster the id of its strongest
-// claim that no stronger cluster took. It returns the sorted claims and the ids taken.
+// claimIDs hands each cluster the id of its strongest claim that no stronger cluster took. Most
+// clusters hold records of one earlier profile that no other cluster holds: they keep its id
+// without sorting. The contested claims (a cluster with records of several earlier profiles, or
+// a profile whose records went to several clusters) are sorted. It returns the contested claims,
+// sorted, and the ids taken.
 func claimIDs(d *dataset, cl *clustering, anchor []int32, prior map[record.RecordKey]string, ids []string) ([]idClaim, map[string]bool) {
-	priorSize := map[string]int{}
-	for _, p := range prior {
-		priorSize[p]++
-	}
 	var claims []idClaim
+	single := make([]bool, 0, len(cl.members)) // per claim: its cluster has no other claim
+	clusters := map[string]int{}               // earlier id -> clusters claiming it
+	var local []idClaim
 	for ci, rows := range cl.members {
-		counts := map[string]int{}
-		for _, r := range rows {
-			if p, ok := prior[d.keys[r]]; ok {
-				counts[p]++
-			}
+		local = clusterClaims(d, rows, prior, ci, local[:0])
+		for _, c := range local {
+			clusters[c.id]++
+			single = append(single, len(local) == 1)
 		}
-		for id, c := range counts {
-			claims = append(claims, idClaim{ci, id, c})
+		claims = append(claims, local...)
+	}
+	taken := make(map[string]bool, len(claims))
+	var contested []idClaim
+	for i, c := range claims {
+		if single[i] && clusters[c.id] == 1 {
+			ids[c.cluster] = c.id
+			taken[c.id] = true
+			continue
+		}
+		contested = append(contested, c)
+	}
+	if len(contested) == 0 {
+		return nil, taken
+	}
+	priorSize := map[string]int{}
+	for _, c := range contested {
+		priorSize[c.id] = 0
+	}
+	for _, p := range prior {
+		if n, ok := priorSize[p]; ok {
+			priorSize[p] = n + 1
 		}
 	}
 	// Most of the profile's members first; then the larger cluster; then the larger (older)
 	// earlier profile; then the id and the cluster's first key, for determinism.
-	slices.SortFunc(claims, func(x, y idClaim) int {
+	slices.SortFunc(contested, func(x, y idClaim) int {
 		if c := cmp.Compare(y.count, x.count); c != 0 {
 			return c
 		}
@@ -110,14 +131,47 @@ func claimIDs(d *dataset, cl *clustering, anchor []int32, prior map[record.Recor
 		}
 		return compareKeys(d.keys[anchor[x.cluster]], d.keys[anchor[y.cluster]])
 	})
-	taken := map[string]bool{}
-	for _, c := range claims {
+	for _, c := range contested {
 		if ids[c.cluster] == "" && !taken[c.id] {
 			ids[c.cluster] = c.id
 			taken[c.id] = true
 		}
 	}
-	return claims, taken
+	return contested, taken
+}
+
+// clusterClaims appends to out the earlier profiles holding records of cluster ci (rows), with
+// how many each holds, in first-seen order.
+func clusterClaims(d *dataset, rows []int32, prior map[record.RecordKey]string, ci int, out []idClaim) []idClaim {
+	const linearUpTo = 16 // a linear search beats a map for the few claims of most clusters
+	var counts map[string]int
+	for _, r := range rows {
+		p, ok := prior[d.keys[r]]
+		if !ok {
+			continue
+		}
+		if counts != nil {
+			if _, seen := counts[p]; !seen {
+				counts[p] = len(out)
+				out = append(out, idClaim{ci, p, 0})
+			}
+			out[counts[p]].count++
+			continue
+		}
+		i := slices.IndexFunc(out, func(c idClaim) bool { return c.id == p })
+		if i < 0 {
+			i = len(out)
+			out = append(out, idClaim{ci, p, 0})
+			if len(out) > linearUpTo {
+				counts = make(map[string]int, 2*len(out))
+				for j, c := range out {
+					counts[c.id] = j
+				}
+			}
+		}
+		out[i].count++
+	}
+	return out
 }
 
 // newIDs gives the clusters without an id the hash of their smallest member key. Should two
@@ -152,6 +206,9 @@ func newIDs(d *dataset, cl *clustering, anchor []int32, prior map[record.RecordK
 		ids[ci] = id
 	}
 	slices.SortFunc(clash, func(x, y int) int { return compareKeys(d.keys[anchor[x]], d.keys[anchor[y]]) })
+	if len(clash) == 0 {
+		return
+	}
 	for _, ci := range clash {
 		ids[ci] = ""
 	}

@@ -136,7 +136,11 @@ func (p *pipeline) block() error {
 		p.rules = deriveRules(p.d, p.cfg.maxBlockSize())
 	}
 	p.rules = p.d.resolveRules(p.rules)
-	p.bi = buildBlocks(p.d, p.rules, p.cfg.maxBlockSize())
+	var only []bool // a reused model compares only pairs with a changed row: only their blocks
+	if p.reuseModel() {
+		only = p.changed
+	}
+	p.bi = buildBlocks(p.d, p.rules, p.cfg.maxBlockSize(), only)
 	for _, r := range p.rules {
 		p.stats.BlockingRules = append(p.stats.BlockingRules, r.text)
 	}
