@@ -57,11 +57,8 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 	if err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
-	var recs []record.Customer
-	if err := st.ScanRecords(ctx, record.Visitor{Customer: func(c record.Customer) error {
-		recs = append(recs, c)
-		return nil
-	}}); err != nil {
+	recs, err := readCustomers(ctx, st, decodeWorkers())
+	if err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: read clean customers: %w", err)
 	}
 	var last resolvedInputs

@@ -119,6 +119,10 @@ type Records interface {
 	Upsert(ctx context.Context, run string, b record.Batch) error
 	// ScanRecords visits clean records, kind by kind (the visitor's), each ordered by (source, id).
 	ScanRecords(ctx context.Context, v record.Visitor) error
+	// ScanCustomerData visits the clean customers (deleted ones included) page by page, undecoded,
+	// ordered by (source, id), so the caller may decode pages in parallel. fn may keep a row's
+	// Data but not the page slice, which is reused.
+	ScanCustomerData(ctx context.Context, fn func([]CustomerData) error) error
 	// GetCustomers reads clean customers by key; keys that do not exist are absent from the map.
 	GetCustomers(ctx context.Context, keys []record.RecordKey) (map[record.RecordKey]record.Customer, error)
 	// CustomersByMatchKeys returns the live clean customers of source whose email_key is one of
@@ -134,7 +138,14 @@ type Records interface {
 	MissingFromRun(ctx context.Context, run, source string) ([]record.RecordKey, error)
 	// CountLiveCustomers counts the clean customers of a source ("" = every source) that are not deleted.
 	CountLiveCustomers(ctx context.Context, source string) (int, error)
+	// CountCustomers counts the clean customers, deleted ones included.
 	CountCustomers(ctx context.Context) (int, error)
+}
+
+// CustomerData is one clean customer as stored: its key and its data (JSON of record.Customer).
+type CustomerData struct {
+	Key  record.RecordKey
+	Data []byte
 }
 
 // Quarantine keeps unusable records with their reasons. Idempotent on (run, source, kind, id).

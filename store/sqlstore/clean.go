@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/cdpflow/cdpflow/record"
+	"github.com/cdpflow/cdpflow/store"
 )
 
 var (
@@ -101,6 +103,18 @@ func (s *Store) ScanRecords(ctx context.Context, v record.Visitor) error {
 		return scanClean(ctx, s, "engagements", v.Engagement)
 	}
 	return nil
+}
+
+// ScanCustomerData visits the clean customers page by page, undecoded, by (source, id).
+func (s *Store) ScanCustomerData(ctx context.Context, fn func([]store.CustomerData) error) error {
+	p := pageQuery{name: "scan customers", cols: "source, id, data", from: "customers", key: []string{"source", "id"}}
+	return scanPageBatches(ctx, s, p, func(rows *sql.Rows) (store.CustomerData, []any, error) {
+		var c store.CustomerData
+		if err := rows.Scan(&c.Key.Source, &c.Key.ID, &c.Data); err != nil {
+			return c, nil, err
+		}
+		return c, []any{c.Key.Source, c.Key.ID}, nil
+	}, fn)
 }
 
 // GetCustomers reads clean customers by key, in statements under the dialect's parameter limit.
@@ -208,8 +222,7 @@ func (s *Store) CustomersByMatchKeys(ctx context.Context, source string, emailKe
 			for _, k := range chunk {
 				args = append(args, k)
 			}
-			rows, err := s.query(ctx, s.r, `SELECT source, id, data, digest, email_key, phone_key FROM customers
-				WHERE source = ? AND deleted = ? AND `+inList([]string{q.col}, len(chunk))+` ORDER BY id`, args...)
+			rows, err := s.query(ctx, s.r, matchKeysQuery(q.col, len(chunk)), args...)
 			if err != nil {
 				return nil, fmt.Errorf("customers by %s: %w", q.col, err)
 			}
@@ -239,7 +252,18 @@ func (s *Store) CustomersByMatchKeys(ctx context.Context, source string, emailKe
 			}
 		}
 	}
+	slices.SortFunc(out, func(a, b record.Customer) int {
+		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.SourceID, b.SourceID))
+	})
 	return out, nil
+}
+
+// matchKeysQuery selects the live customers of a source whose match key col is one of n. "col <> ''"
+// repeats the partial index's condition so that the planner uses that index: without it (or with
+// an ORDER BY the primary key serves) every query scanned the whole source.
+func matchKeysQuery(col string, n int) string {
+	return `SELECT source, id, data, digest, email_key, phone_key FROM customers
+		WHERE source = ? AND deleted = ? AND ` + col + ` <> '' AND ` + inList([]string{col}, n)
 }
 
 // SetShared rewrites the Shared fields of clean customers in one transaction per chunk of keys.

@@ -3,6 +3,7 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -132,6 +133,23 @@ func testClean(t *testing.T, s store.Store) {
 		n, err := s.CountCustomers(ctx)
 		require.NoError(t, err)
 		require.Equal(t, 3, n)
+	})
+	t.Run("ScanCustomerData", func(t *testing.T) {
+		// Undecoded pages hold what ScanRecords decodes, in the same order, the data kept valid
+		// after the page is handed on.
+		var rows []store.CustomerData
+		require.NoError(t, s.ScanCustomerData(ctx, func(page []store.CustomerData) error {
+			rows = append(rows, page...)
+			return nil
+		}))
+		want := scan()
+		require.Len(t, rows, len(want))
+		for i, r := range rows {
+			var c record.Customer
+			require.NoError(t, json.Unmarshal(r.Data, &c))
+			require.Equal(t, want[i].Key(), r.Key)
+			require.Equal(t, want[i], c)
+		}
 	})
 	t.Run("GetCustomersByKey", func(t *testing.T) {
 		got, err := s.GetCustomers(ctx, []record.RecordKey{{Source: "crm", ID: "b"}, {Source: "shop", ID: "x"}, {Source: "crm", ID: "nope"}})
