@@ -258,9 +258,9 @@ func (s *Store) CustomersByMatchKeys(ctx context.Context, source string, emailKe
 	return out, nil
 }
 
-// matchKeysQuery selects the live customers of a source whose match key col is one of n. "col <> ''"
-// repeats the partial index's condition so that the planner uses that index: without it (or with
-// an ORDER BY the primary key serves) every query scanned the whole source.
+// matchKeysQuery selects the live customers of a source whose match key col is one of n. It
+// repeats the partial index's condition (the key is not empty) so that the planner uses that
+// index: without it, or with an ORDER BY the primary key serves, every query scanned the source.
 func matchKeysQuery(col string, n int) string {
 	return `SELECT source, id, data, digest, email_key, phone_key FROM customers
 		WHERE source = ? AND deleted = ? AND ` + col + ` <> '' AND ` + inList([]string{col}, n)
