@@ -31,8 +31,10 @@ type CleanseResult = summary.Cleanse
 
 const writeBatch = 1000
 
-// cleanseWriteBatch is the clean customers written per transaction by the streaming cleanse.
-const cleanseWriteBatch = 5000
+// cleanseWriteBatch is the clean customers written per transaction by the streaming cleanse:
+// large, since each transaction rewrites the index pages its random keys touch (on SQLite, 600k
+// upserts took 41 s in batches of 5,000 and 19 s in batches of 50,000, which hold about 50 MB).
+const cleanseWriteBatch = 50000
 
 // Cleanse processes each source's staged records. It is idempotent: clean rows are upserted and
 // quarantine rows keyed by (run, source, kind, id).

@@ -27,10 +27,18 @@ const busyTimeoutMS = 10000
 // readers is the size of the read pool of a file database.
 const readers = 4
 
+// writerCacheKiB is the page cache of the writer connection (SQLite's default is 2 MiB). Clean
+// customers, profiles and links are keyed by hashes and emails, so their index pages are written
+// in random order: with the default cache a million-row refresh rewrote the same pages over and
+// over (600k upserts in batches of 5,000: 41 s; 64 MiB and batches of 50,000: 19 s). A cache_size
+// in the DSN wins.
+const writerCacheKiB = 64 << 10
+
 // Open opens (creating if needed) a SQLite database and applies migrations.
 //
 // dsn is a path or a file: URI ("" = DefaultDSN); the parent directory of a file database is
-// created. A file database runs in WAL mode with synchronous=NORMAL, one writer connection (so
+// created. A file database runs in WAL mode with synchronous=NORMAL, one writer connection with
+// a 64 MiB page cache (so
 // concurrent activities queue in-process instead of failing with SQLITE_BUSY; writes begin
 // IMMEDIATE) and a small pool of read-only connections. An in-memory DSN (":memory:",
 // "file::memory:", mode=memory, vfs=memdb) uses one connection for everything, so the database
@@ -102,8 +110,11 @@ func isBusy(err error) bool {
 // openFile opens a file database: one writer connection and a read pool.
 func openFile(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 	busy := fmt.Sprintf("_pragma=busy_timeout(%d)", busyTimeoutMS)
-	w, err := openPool(ctx, withParams(dsn, busy, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)",
-		"_pragma=foreign_keys(0)", "_txlock=immediate"), 1)
+	params := []string{busy, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)", "_pragma=foreign_keys(0)", "_txlock=immediate"}
+	if !strings.Contains(dsn, "cache_size") {
+		params = append(params, fmt.Sprintf("_pragma=cache_size(-%d)", writerCacheKiB))
+	}
+	w, err := openPool(ctx, withParams(dsn, params...), 1)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
