@@ -85,6 +85,15 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 	if err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve %d records: %w", len(recs), err)
 	}
+	// The opt-out index is rebuilt from the same records (an opt-out anywhere wins at push time),
+	// saved once the profiles are. Then the records are let go: the result holds copies of what it
+	// needs, and the records are a third of the memory while profiles are written.
+	h, err := privacy.LoadHasher(ctx, st)
+	if err != nil {
+		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
+	}
+	optOuts := consent.BuildOptOuts(recs, h)
+	recs = nil
 	now := time.Now
 	if req.Now != nil {
 		now = req.Now
@@ -103,12 +112,7 @@ func Resolve(ctx context.Context, st Store, cfg identity.Config, req Request) (s
 	if err := setMeta(ctx, st, metaInputs, resolvedInputs{Digest: inputs, Records: len(res.Links)}); err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
-	// The opt-out index is rebuilt from the same records: an opt-out anywhere wins at push time.
-	h, err := privacy.LoadHasher(ctx, st)
-	if err != nil {
-		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
-	}
-	if err := consent.SaveOptOuts(ctx, st, consent.BuildOptOuts(recs, h)); err != nil {
+	if err := consent.SaveOptOuts(ctx, st, optOuts); err != nil {
 		return summary.Identity{}, fmt.Errorf("resolve: %w", err)
 	}
 	out := summarize(prev, res, mode)
