@@ -114,9 +114,21 @@ func claimIDs(d *dataset, cl *clustering, anchor []int32, prior map[record.Recor
 			priorSize[p] = n + 1
 		}
 	}
-	// Most of the profile's members first; then the larger cluster; then the larger (older)
-	// earlier profile; then the id and the cluster's first key, for determinism.
-	slices.SortFunc(contested, func(x, y idClaim) int {
+	slices.SortFunc(contested, claimOrder(d, cl, anchor, priorSize))
+	for _, c := range contested {
+		if ids[c.cluster] == "" && !taken[c.id] {
+			ids[c.cluster] = c.id
+			taken[c.id] = true
+		}
+	}
+	return contested, taken
+}
+
+// claimOrder orders claims strongest first: most of the profile's members; then the larger
+// cluster; then the larger (older) earlier profile (priorSize: its records before); then the id
+// and the cluster's first key, for determinism.
+func claimOrder(d *dataset, cl *clustering, anchor []int32, priorSize map[string]int) func(x, y idClaim) int {
+	return func(x, y idClaim) int {
 		if c := cmp.Compare(y.count, x.count); c != 0 {
 			return c
 		}
@@ -130,14 +142,7 @@ func claimIDs(d *dataset, cl *clustering, anchor []int32, prior map[record.Recor
 			return c
 		}
 		return compareKeys(d.keys[anchor[x.cluster]], d.keys[anchor[y.cluster]])
-	})
-	for _, c := range contested {
-		if ids[c.cluster] == "" && !taken[c.id] {
-			ids[c.cluster] = c.id
-			taken[c.id] = true
-		}
 	}
-	return contested, taken
 }
 
 // clusterClaims appends to out the earlier profiles holding records of cluster ci (rows), with

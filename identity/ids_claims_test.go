@@ -4,18 +4,16 @@
 package identity
 
 import (
-	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/cdpflow/cdpflow/record"
 	"github.com/stretchr/testify/require"
 )
 
-// claimIDsSorted is the reference: every claim counted with a map and sorted.
+// claimIDsSorted is the reference: every claim counted with a map and sorted in claimOrder.
 func claimIDsSorted(d *dataset, cl *clustering, anchor []int32, prior map[record.RecordKey]string, ids []string) ([]idClaim, map[string]bool) {
 	priorSize := map[string]int{}
 	for _, p := range prior {
@@ -33,21 +31,7 @@ func claimIDsSorted(d *dataset, cl *clustering, anchor []int32, prior map[record
 			claims = append(claims, idClaim{ci, id, c})
 		}
 	}
-	slices.SortFunc(claims, func(x, y idClaim) int {
-		if c := cmp.Compare(y.count, x.count); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(len(cl.members[y.cluster]), len(cl.members[x.cluster])); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(priorSize[y.id], priorSize[x.id]); c != 0 {
-			return c
-		}
-		if c := strings.Compare(x.id, y.id); c != 0 {
-			return c
-		}
-		return compareKeys(d.keys[anchor[x.cluster]], d.keys[anchor[y.cluster]])
-	})
+	slices.SortFunc(claims, claimOrder(d, cl, anchor, priorSize))
 	taken := map[string]bool{}
 	for _, c := range claims {
 		if ids[c.cluster] == "" && !taken[c.id] {
