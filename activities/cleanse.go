@@ -24,6 +24,9 @@ type CleanseInput struct {
 	// Full cleanses every staged record again, changed or not (a full refresh: new cleansing
 	// options apply to everything).
 	Full bool
+	// Parts holds, for each source cleansed in parts (CleansePart), what its parts did: Cleanse
+	// then only finishes that source.
+	Parts map[string][]CleansePartResult `json:",omitempty"`
 }
 
 // CleanseResult is the cleanse stage's part of the run summary.
@@ -48,7 +51,13 @@ func (a *Activities) Cleanse(ctx context.Context, in CleanseInput) (*CleanseResu
 	res := &CleanseResult{Reasons: map[string]int{}, Flags: map[string]int{}, BySource: map[string]summary.Quality{},
 		Orders: &summary.OrderCounts{}}
 	for _, src := range in.Sources {
-		q, n, err := a.cleanseCustomers(ctx, cl, in.Run, src, in.Full)
+		var q summary.Quality
+		var n cleanseCounts
+		if parts, ok := in.Parts[src]; ok {
+			q, n, err = a.finishParts(ctx, in.Run, src, parts)
+		} else {
+			q, n, err = a.cleanseCustomers(ctx, cl, in.Run, src, in.Full)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -87,64 +96,21 @@ func addCounts(dst, src map[string]int) {
 // read from the store, otherwise.
 func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanser, run, src string, full bool) (summary.Quality, cleanseCounts, error) {
 	var counts cleanseCounts
-	sr := cl.Stream(src)
-	suppressed, err := a.suppression(ctx)
-	if err != nil {
-		return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
-	}
-	sr.Suppressed = suppressed
 	staged, err := a.Store.StagedCounts(ctx, run, src)
 	if err != nil {
 		return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
 	}
-	var quarantine []store.QuarantineItem
-	var batch []record.Customer
-	groups := newTouchedGroups()
-	now := a.now()
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := a.Store.Upsert(ctx, run, record.Batch{Customers: batch}); err != nil {
-			return fmt.Errorf("cleanse %s: store clean customers: %w", src, err)
-		}
-		batch = batch[:0]
-		return nil
-	}
-	err = cleansePool(ctx, a.cleanseWorkers(), cl, func(fn func([]store.StagedCustomer) error) error {
-		return a.Store.ScanStagedCustomers(ctx, run, src, !full, fn)
-	}, func(it cleansed) error {
-		counts.Changed++
-		r := sr.Record(it.in, it.res)
-		if r.Quarantined {
-			var raw any = it.in
-			if r.Reason() == cleansing.ReasonErased {
-				raw = nil // an erased person's data is not kept, not even in the quarantine
-			}
-			quarantine = append(quarantine, quarantineItem(run, src, record.KindCustomer, it.in.SourceID, r.Issues, raw, now))
-			return nil
-		}
-		groups.leave(it.row) // the clean record it replaces leaves its groups
-		c := r.Record
-		c.Digest = it.row.Digest
-		c.EmailKey, c.PhoneKey = cleansing.MatchKeys(c)
-		groups.enter(c)
-		if batch = append(batch, c); len(batch) >= cleanseWriteBatch {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
+	sr := cl.Stream(src)
+	st, err := a.streamCustomers(ctx, cl, sr, run, src, store.StagedScan{ChangedOnly: !full})
 	if err != nil {
 		return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
 	}
+	counts.Changed = st.changed
 	counts.Unchanged = staged[record.KindCustomer] - counts.Changed
 	shared, quality := sr.FinishStream()
 	if !full {
 		// The run saw only its changes: the groups they touch are checked against the store.
-		if shared, err = a.sharedAround(ctx, src, groups); err != nil {
+		if shared, err = a.sharedAround(ctx, src, st.groups); err != nil {
 			return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
 		}
 	}
@@ -153,20 +119,88 @@ func (a *Activities) cleanseCustomers(ctx context.Context, cl *cleansing.Cleanse
 			return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
 		}
 	}
-	gone, err := a.snapshotDeletions(ctx, run, src, staged[record.KindCustomer])
+	gone, err := a.deleteMissing(ctx, run, src, staged[record.KindCustomer])
 	if err != nil {
 		return summary.Quality{}, counts, err
 	}
-	for start := 0; start < len(gone); start += cleanseWriteBatch {
-		if err := a.Store.Upsert(ctx, run, record.Batch{Customers: gone[start:min(start+cleanseWriteBatch, len(gone))]}); err != nil {
-			return summary.Quality{}, counts, fmt.Errorf("cleanse %s: store deletions: %w", src, err)
-		}
-	}
-	quality.Deleted += len(gone)
-	if err := a.quarantine(ctx, quarantine); err != nil {
+	quality.Deleted += gone
+	if err := a.quarantine(ctx, st.quarantine); err != nil {
 		return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
 	}
 	return qualitySummary(quality), counts, nil
+}
+
+// streamed is what streaming a source's staged customers left to do: the quarantine items to
+// write and the groups of identifiers the changed records entered or left.
+type streamed struct {
+	changed    int
+	quarantine []store.QuarantineItem
+	groups     *touchedGroups
+}
+
+// streamCustomers cleanses the staged customers opt selects through the pool and writes the
+// accepted ones in batches of cleanseWriteBatch, in order; sr keeps the quality report.
+func (a *Activities) streamCustomers(ctx context.Context, cl *cleansing.Cleanser, sr *cleansing.SourceRun, run, src string, opt store.StagedScan) (streamed, error) {
+	st := streamed{groups: newTouchedGroups()}
+	suppressed, err := a.suppression(ctx)
+	if err != nil {
+		return st, err
+	}
+	sr.Suppressed = suppressed
+	var batch []record.Customer
+	now := a.now()
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := a.Store.Upsert(ctx, run, record.Batch{Customers: batch}); err != nil {
+			return fmt.Errorf("store clean customers: %w", err)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	err = cleansePool(ctx, a.cleanseWorkers(), cl, func(fn func([]store.StagedCustomer) error) error {
+		return a.Store.ScanStagedCustomers(ctx, run, src, opt, fn)
+	}, func(it cleansed) error {
+		st.changed++
+		r := sr.Record(it.in, it.res)
+		if r.Quarantined {
+			var raw any = it.in
+			if r.Reason() == cleansing.ReasonErased {
+				raw = nil // an erased person's data is not kept, not even in the quarantine
+			}
+			st.quarantine = append(st.quarantine, quarantineItem(run, src, record.KindCustomer, it.in.SourceID, r.Issues, raw, now))
+			return nil
+		}
+		st.groups.leave(it.row) // the clean record it replaces leaves its groups
+		c := r.Record
+		c.Digest = it.row.Digest
+		c.EmailKey, c.PhoneKey = cleansing.MatchKeys(c)
+		st.groups.enter(c)
+		if batch = append(batch, c); len(batch) >= cleanseWriteBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	return st, err
+}
+
+// deleteMissing writes tombstones for what a full-snapshot source no longer holds and returns
+// how many.
+func (a *Activities) deleteMissing(ctx context.Context, run, src string, read int) (int, error) {
+	gone, err := a.snapshotDeletions(ctx, run, src, read)
+	if err != nil {
+		return 0, err
+	}
+	for start := 0; start < len(gone); start += cleanseWriteBatch {
+		if err := a.Store.Upsert(ctx, run, record.Batch{Customers: gone[start:min(start+cleanseWriteBatch, len(gone))]}); err != nil {
+			return 0, fmt.Errorf("cleanse %s: store deletions: %w", src, err)
+		}
+	}
+	return len(gone), nil
 }
 
 // sharedAround recomputes the shared identifiers of the groups a run's changes touched, from the

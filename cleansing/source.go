@@ -19,8 +19,11 @@ type SourceRun struct {
 	quality  *QualityBuilder
 	accepted []record.Customer
 	deleted  int
-	// stream: accepted records are not kept; only their identifiers, in shared.
+	// stream: accepted records are not kept; only their identifiers, in shared (unless part).
 	stream bool
+	// part: one part of a source streamed in parts; shared identifiers are found over the whole
+	// source afterwards (FindSharedIdentifiers over the store's candidates), not here.
+	part   bool
 	shared SharedIndex
 	// Suppressed, when set, reports whether a cleansed email or phone belongs to an erased person:
 	// such a record is quarantined as erased and its data is not kept.
@@ -42,6 +45,14 @@ func (c *Cleanser) Source(source string) *SourceRun {
 // accepted record as Record returns it, and FinishStream tells which of them share identifiers.
 func (c *Cleanser) Stream(source string) *SourceRun {
 	return &SourceRun{cl: c, quality: NewQualityBuilder(source), stream: true}
+}
+
+// StreamPart starts cleansing one part of the customers of source in streaming mode, like Stream,
+// but keeps nothing for the shared-identifier check: the parts of a source are cleansed apart, so
+// the caller finds shared identifiers over the whole source once every part is stored.
+// FinishStream returns no shared fields.
+func (c *Cleanser) StreamPart(source string) *SourceRun {
+	return &SourceRun{cl: c, quality: NewQualityBuilder(source), stream: true, part: true}
 }
 
 // Add cleanses one record. An accepted record is kept until Finish; a quarantined one is only
@@ -76,7 +87,9 @@ func (s *SourceRun) Record(in record.Customer, r Result) Result {
 
 func (s *SourceRun) keep(c record.Customer) {
 	if s.stream {
-		s.shared.Add(c)
+		if !s.part {
+			s.shared.Add(c)
+		}
 		return
 	}
 	s.accepted = append(s.accepted, c)

@@ -136,6 +136,9 @@ type Cleanse struct {
 	DateOrder              string `koanf:"date_order"` // DMY | MDY for dates like 02/01/2006 (extension)
 	// Workers is the number of goroutines cleansing in parallel (extension; 0 = one per core).
 	Workers int `koanf:"workers"`
+	// PartitionRows is the staged customers per cleanse activity on a full pass (extension;
+	// 0 = no parts): a source with more is cleansed in parts that any worker may take.
+	PartitionRows int `koanf:"partition_rows"`
 	// MinBirthYear is the earliest plausible birth year (extension; 0 = 1900); older birth
 	// dates are dropped as invalid_date. Lower it for files of historical persons.
 	MinBirthYear int `koanf:"min_birth_year"`

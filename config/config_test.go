@@ -115,6 +115,7 @@ func TestLoad_Errors(t *testing.T) {
 		{"bad identity field", "identity:\n  compare: [first_name, shoe_size]\n", []string{"identity.compare[1]", "shoe_size"}},
 		{"bad threshold", "identity:\n  threshold: 2\n", []string{"identity.threshold"}},
 		{"bad min birth year", "cleanse:\n  min_birth_year: -5\n", []string{"cleanse.min_birth_year", "use e.g. 1900"}},
+		{"negative partition rows", "cleanse:\n  partition_rows: -1\n", []string{"cleanse.partition_rows", "use 0 (no parts)"}},
 		{"one-to-one link naming an unknown source", "identity:\n  link: {one_to_one: [ghost], threshold: 0}\n", []string{"identity.link.one_to_one[0]", `unknown source "ghost"`}},
 		{"unknown store driver", "store:\n  driver: mysql\n", []string{"store.driver", "sqlite or postgres"}},
 		{"negative lookback", "sources:\n  - {name: a, type: hubspot, base_url: sandbox, lookback: -5h}\n", []string{"sources[0].lookback", "negative"}},

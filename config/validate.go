@@ -198,6 +198,9 @@ func (v *validator) baseURL(key, u string) {
 
 func (v *validator) cleanse() {
 	v.lines(v.cfg.Cleanse.Options().Validate())
+	if v.cfg.Cleanse.PartitionRows < 0 {
+		v.add("cleanse.partition_rows", "is %d; use 0 (no parts) or a positive number such as 250000", v.cfg.Cleanse.PartitionRows)
+	}
 	if v.cfg.Cleanse.Workers < 0 {
 		v.add("cleanse.workers", "is %d; use 0 (one per core) or a positive number", v.cfg.Cleanse.Workers)
 	}

@@ -86,7 +86,8 @@ func (s *stack) refresh(t *testing.T, id string) summary.Run {
 }
 
 func TestCustomerRefresh_EndToEnd(t *testing.T) {
-	s := newStack(t)
+	// Small parts, so the full backfill below cleanses its source in parts through Temporal.
+	s := newStackFlags(t, "", nil, map[string]string{"cleanse.partition_rows": "40"})
 	ctx := context.Background()
 	sum := s.refresh(t, "refresh-e2e-1")
 
@@ -196,6 +197,24 @@ func TestCustomerRefresh_EndToEnd(t *testing.T) {
 		assert.Equal(t, sum.Sources["shop"].Extracted, sync.Sources["shop"].Extracted)
 		assert.Equal(t, sum.Identity.Profiles, sync.Identity.Profiles)
 		assert.Empty(t, sync.Destinations)
+		// The full pass was cleansed in parts, and the parts found what the whole first pass found.
+		parts := 0
+		events := historyEvents(t, s.client, "sync-e2e-shop")
+		replayer := worker.NewWorkflowReplayer()
+		engine.RegisterWorkflows(replayer)
+		require.NoError(t, replayer.ReplayWorkflowHistory(nil, &history.History{Events: events}), "the fan-out replays")
+		for _, e := range events {
+			if a := e.GetActivityTaskScheduledEventAttributes(); a != nil && a.GetActivityType().GetName() == "CleansePart" {
+				parts++
+			}
+		}
+		assert.GreaterOrEqual(t, parts, 2, "CleansePart activities")
+		first, again := sum.Cleanse.BySource["shop"], sync.Cleanse.BySource["shop"]
+		assert.Equal(t, first.Accepted, again.Accepted)
+		assert.Equal(t, first.Quarantined, again.Quarantined)
+		assert.Equal(t, first.Reasons, again.Reasons)
+		assert.Equal(t, first.Flags, again.Flags, "shared identifiers included")
+		assert.Equal(t, first.FillRate, again.FillRate)
 	})
 
 	t.Run("explain shows the evidence and an unmerge holds through later refreshes", func(t *testing.T) {

@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -37,13 +39,17 @@ of the same file unchanged. Each run's wall time, stage times (from the run summ
 changed records and the peak RSS of this process (which runs the worker) are printed; the dev
 server is a separate process on free ports, so a running 'starter dev' is not disturbed.
 
+With --workers N, N-1 more worker processes (--worker-bin) serve the same task queue, so the
+parts of a full cleanse spread over them; the peak RSS is then the largest of any worker's.
+
 The store is SQLite under DIR unless --store-dsn names a PostgreSQL database (which is emptied of
 cdpflow's tables first: use a scratch database).
 
 Examples:
   starter bench --customers 1000000
   starter bench --customers 100000 --store-dsn postgres://cdpflow:cdpflow@127.0.0.1:5432/cdpflow_bench
-  starter bench --customers 200000 --cpuprofile cpu.out   # then: go tool pprof cpu.out`,
+  starter bench --customers 200000 --cpuprofile cpu.out   # then: go tool pprof cpu.out
+  go build -o bin/worker ./worker && starter bench --customers 1000000 --workers 2 --worker-bin bin/worker --store-dsn postgres://...`,
 		run: runBench,
 	})
 }
@@ -68,11 +74,16 @@ func runBench(ctx context.Context, args []string) error {
 	dsn := fs.String("store-dsn", "", "a PostgreSQL DSN to use instead of SQLite (a scratch database: it is emptied)")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the three runs to this file")
+	workers := fs.Int("workers", 1, "worker processes: this one and N-1 more of --worker-bin (PostgreSQL only)")
+	workerBin := fs.String("worker-bin", "", "the cdpflow worker binary the extra workers run (go build -o bin/worker ./worker)")
 	if err := parse(fs, "bench", args); err != nil {
 		return err
 	}
 	if *n < 1 || *changed < 0 || *changed > 1 {
 		return usageError("--customers must be at least 1 and --changed between 0 and 1")
+	}
+	if *workers < 1 || *workers > 1 && (*workerBin == "" || *dsn == "") {
+		return usageError("--workers is at least 1; more than 1 needs --worker-bin (go build -o bin/worker ./worker) and --store-dsn (one SQLite file is one worker process's store)")
 	}
 	if err := os.MkdirAll(*dir, 0o700); err != nil {
 		return fmt.Errorf("bench: create %s: %w", *dir, err)
@@ -112,6 +123,11 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	defer stopWorker()
+	extra, stopExtra, err := startExtraWorkers(*workerBin, filepath.Join(*dir, "cdpflow.yaml"), *workers-1)
+	if err != nil {
+		return err
+	}
+	defer stopExtra()
 	if *cpuProfile != "" {
 		f, err := createOutput("--cpuprofile", *cpuProfile, true)
 		if err != nil {
@@ -127,6 +143,9 @@ func runBench(ctx context.Context, args []string) error {
 	var runs []benchRun
 	refresh := func(name string, full bool) error {
 		resetPeakRSS()
+		for _, pid := range extra {
+			resetPeakRSSOf(pid)
+		}
 		start := time.Now()
 		run, err := startRun(ctx, cl, cfg, startRequest{ID: "bench-" + name + "-" + strconv.FormatInt(start.UnixNano(), 36),
 			Workflow: workflows.CustomerRefresh, Input: workflows.RefreshInput{Full: full, Trigger: "bench"}})
@@ -137,7 +156,11 @@ func runBench(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		r := benchRun{Name: name, Wall: time.Since(start).Seconds(), PeakRSS: peakRSS(), Stages: sum.Stages,
+		peak := peakRSS() // of the busiest worker process
+		for _, pid := range extra {
+			peak = max(peak, peakRSSOf(pid))
+		}
+		r := benchRun{Name: name, Wall: time.Since(start).Seconds(), PeakRSS: peak, Stages: sum.Stages,
 			Changed: sum.Cleanse.Changed, Profiles: sum.Identity.Profiles, Status: sum.Status}
 		runs = append(runs, r)
 		fmt.Fprintf(os.Stderr, "%s: %s in %.1f s, peak RSS %d MB\n", name, sum.Status, r.Wall, r.PeakRSS>>20)
@@ -163,16 +186,16 @@ func runBench(ctx context.Context, args []string) error {
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"customers": *n, "store": cfg.Store.Driver, "runs": runs})
+		return enc.Encode(map[string]any{"customers": *n, "store": cfg.Store.Driver, "workers": *workers, "runs": runs})
 	}
-	printBench(*n, cfg.Store.Driver, runs)
+	printBench(*n, cfg.Store.Driver, *workers, runs)
 	return nil
 }
 
 var benchStages = []string{"extract", "cleanse", "resolve", "segment", "push"}
 
-func printBench(n int, driver string, runs []benchRun) {
-	fmt.Printf("%d customers, %s store\n\n", n, driver)
+func printBench(n int, driver string, workers int, runs []benchRun) {
+	fmt.Printf("%d customers, %s store, %d worker process(es)\n\n", n, driver, workers)
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "run\twall s\t%s\tC+R+S s\tvs full\tchanged\tprofiles\tpeak RSS MB\t\n", strings.Join(benchStages, " s\t")+" s")
 	var base float64
@@ -252,8 +275,11 @@ func freePort() (int, error) {
 }
 
 // peakRSS is this process's peak resident set since the last resetPeakRSS (VmHWM), in bytes.
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+func peakRSS() int64 { return peakRSSOf("self") }
+
+// peakRSSOf is peakRSS of process pid ("self" or a number).
+func peakRSSOf(pid string) int64 {
+	b, err := os.ReadFile("/proc/" + pid + "/status")
 	if err != nil {
 		return 0
 	}
@@ -267,4 +293,31 @@ func peakRSS() int64 {
 }
 
 // resetPeakRSS starts a new peak (Linux: writing 5 to clear_refs resets VmHWM).
-func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0o600) }
+func resetPeakRSS() { resetPeakRSSOf("self") }
+
+func resetPeakRSSOf(pid string) { _ = os.WriteFile("/proc/"+pid+"/clear_refs", []byte("5"), 0o600) }
+
+// startExtraWorkers starts n worker processes (the cdpflow worker binary bin) on the benchmark's
+// configuration file; the environment (a PostgreSQL DSN) is inherited. stop ends them.
+func startExtraWorkers(bin, file string, n int) (pids []string, stop func(), err error) {
+	var cmds []*exec.Cmd
+	stop = func() {
+		for _, c := range cmds {
+			_ = c.Process.Signal(syscall.SIGTERM)
+		}
+		for _, c := range cmds {
+			_ = c.Wait()
+		}
+	}
+	for range n {
+		c := exec.Command(bin, "--config", file)
+		c.Stdout, c.Stderr = os.Stderr, os.Stderr
+		if err := c.Start(); err != nil {
+			stop()
+			return nil, nil, fmt.Errorf("bench: start worker %s: %w", bin, err)
+		}
+		cmds = append(cmds, c)
+		pids = append(pids, strconv.Itoa(c.Process.Pid))
+	}
+	return pids, stop, nil
+}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/cdpflow/cdpflow/record"
@@ -96,11 +97,42 @@ type Staging interface {
 	// (the visitor's), each ordered by (source, id).
 	ScanStaged(ctx context.Context, run, source string, v record.Visitor) error
 	// ScanStagedCustomers visits a run's staged customers of one source page by page, as staged
-	// (undecoded JSON), ordered by id: the streaming cleanse's input. With changedOnly it skips a row
-	// whose digest equals the clean row's of the same key, unless run itself wrote that clean row.
-	ScanStagedCustomers(ctx context.Context, run, source string, changedOnly bool, fn func([]StagedCustomer) error) error
+	// (undecoded JSON), ordered by id: the streaming cleanse's input. With opt.ChangedOnly it skips
+	// a row whose digest equals the clean row's of the same key, unless run itself wrote that clean
+	// row; with opt.Parts > 1 it visits only the rows of part opt.Part (see DigestRange).
+	ScanStagedCustomers(ctx context.Context, run, source string, opt StagedScan, fn func([]StagedCustomer) error) error
 	// DeleteStaged drops a run's staging rows once they are committed to the clean tables.
 	DeleteStaged(ctx context.Context, run string) error
+}
+
+// StagedScan selects the staged customers ScanStagedCustomers visits.
+type StagedScan struct {
+	// ChangedOnly skips the rows staged with the content the clean row was cleansed from.
+	ChangedOnly bool
+	// Part and Parts split the rows into Parts disjoint parts by their digest (DigestRange); Parts
+	// of 0 or 1 is every row.
+	Part, Parts int
+}
+
+// MaxParts bounds StagedScan.Parts: the parts are ranges of the digests' first four hex digits.
+const MaxParts = 1 << 12
+
+// DigestRange is the range [lo, hi) of content digests (lowercase hex, record.ContentDigest) that
+// part of parts covers; hi is "" for the last part. The first part also holds the rows staged
+// without a digest (""). Digests are uniform, so the parts are of about equal size; the bounds
+// are computed, not read from any record, so they may appear in workflow history.
+func DigestRange(part, parts int) (lo, hi string) {
+	if parts <= 1 {
+		return "", ""
+	}
+	bound := func(i int) string { return fmt.Sprintf("%04x", i*(1<<16)/parts) }
+	if part > 0 {
+		lo = bound(part)
+	}
+	if part < parts-1 {
+		hi = bound(part + 1)
+	}
+	return lo, hi
 }
 
 // StagedCustomer is one staged customer as stored, with what the clean table holds of the same key.
@@ -128,6 +160,10 @@ type Records interface {
 	// CustomersByMatchKeys returns the live clean customers of source whose email_key is one of
 	// emailKeys or whose phone_key is one of phoneKeys (with their derived columns set).
 	CustomersByMatchKeys(ctx context.Context, source string, emailKeys, phoneKeys []string) ([]record.Customer, error)
+	// CustomersSharingMatchKeys returns the live clean customers of source whose email_key or
+	// phone_key is also on another clean customer of source (with their derived columns set),
+	// ordered by id: every record that may share an identifier, found from the indexes alone.
+	CustomersSharingMatchKeys(ctx context.Context, source string) ([]record.Customer, error)
 	// SetShared replaces the Shared fields of the given clean customers (absent from the map: kept)
 	// and marks them written by run.
 	SetShared(ctx context.Context, run string, shared map[record.RecordKey][]string) error

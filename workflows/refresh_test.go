@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -205,4 +206,46 @@ func TestAnUnreachableDestinationIsSkippedAndTheOthersComplete(t *testing.T) {
 	assert.Contains(t, sum.Destinations["ads"].Error, "connection refused")
 	assert.Equal(t, 3, sum.Sources["crm"].Extracted)
 	env.AssertExpectations(t) // no Push for ads was mocked: none ran
+}
+
+// A full refresh of a large source fans its cleanse out: one CleansePart per planned part (all
+// at once), then the Cleanse that finishes the source gets what every part did. An incremental
+// refresh does not plan.
+func TestFullRefreshCleansesLargeSourcesInParts(t *testing.T) {
+	for _, full := range []bool{true, false} {
+		var ts testsuite.WorkflowTestSuite
+		env := ts.NewTestWorkflowEnvironment()
+		env.RegisterActivity(&activities.Activities{})
+		env.OnActivity(a.StartRun, mock.Anything, mock.Anything).Return(nil)
+		env.OnActivity(a.FinishRun, mock.Anything, mock.Anything).Return(nil)
+		env.OnActivity(a.Plan, mock.Anything, mock.Anything).Return(&activities.PlanResult{Sources: []string{"crm", "shop"}}, nil)
+		env.OnActivity(a.Preflight, mock.Anything, mock.Anything).Return(&activities.PreflightResult{}, nil)
+		env.OnActivity(a.Extract, mock.Anything, mock.Anything).Return(extracted("crm", 5), nil)
+		env.OnActivity(a.CommitWatermarks, mock.Anything, mock.Anything).Return(nil)
+		env.OnActivity(a.Resolve, mock.Anything, mock.Anything).Return(&activities.ResolveResult{}, nil)
+		env.OnActivity(a.Segment, mock.Anything, mock.Anything).Return(&activities.SegmentResult{}, nil)
+		if full {
+			env.OnActivity(a.PlanCleanse, mock.Anything, activities.CleansePlanInput{Run: "default-test-workflow-id", Sources: []string{"crm", "shop"}, Full: true}).
+				Return(&activities.CleansePlan{Parts: map[string]int{"shop": 3}}, nil).Once()
+			for part := range 3 {
+				env.OnActivity(a.CleansePart, mock.Anything, activities.CleansePartInput{Run: "default-test-workflow-id", Source: "shop", Part: part, Parts: 3, Full: true}).
+					Return(&activities.CleansePartResult{Changed: 10 + part}, nil).Once()
+			}
+		}
+		var got activities.CleanseInput
+		env.OnActivity(a.Cleanse, mock.Anything, mock.Anything).Return(func(_ context.Context, in activities.CleanseInput) (*activities.CleanseResult, error) {
+			got = in
+			return &activities.CleanseResult{Changed: 33}, nil
+		}).Once()
+		env.ExecuteWorkflow(CustomerRefresh, RefreshInput{Full: full})
+		require.NoError(t, env.GetWorkflowError())
+		env.AssertExpectations(t)
+		require.Equal(t, full, got.Full)
+		if full {
+			require.Equal(t, map[string][]activities.CleansePartResult{"shop": {{Changed: 10}, {Changed: 11}, {Changed: 12}}}, got.Parts,
+				"the finishing Cleanse gets every part's result in order; crm (not planned) is cleansed whole")
+		} else {
+			require.Nil(t, got.Parts)
+		}
+	}
 }

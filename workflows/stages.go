@@ -254,15 +254,63 @@ func extractOne(ctx workflow.Context, run, source string, full bool) (*activitie
 // cleanse cleanses the extracted sources, then advances their watermarks: only committed data moves them.
 func (r *run) cleanse(ctx workflow.Context, sources []string, marks []activities.WatermarkUpdate, full bool) error {
 	r.enter(ctx, "cleanse")
+	in := activities.CleanseInput{Run: r.sum.WorkflowID, Sources: sources, Full: full}
+	// Versioned: runs started before the fan-out replay without the plan and the parts.
+	if full && len(sources) > 0 && workflow.GetVersion(ctx, "cleanse-parts", workflow.DefaultVersion, 1) >= 1 {
+		parts, err := r.cleanseParts(ctx, sources)
+		if err != nil {
+			return err
+		}
+		in.Parts = parts
+	}
 	var res activities.CleanseResult
-	if err := workflow.ExecuteActivity(computeOptions(ctx, "cleanse "+strings.Join(sources, ", ")), a.Cleanse,
-		activities.CleanseInput{Run: r.sum.WorkflowID, Sources: sources, Full: full}).Get(ctx, &res); err != nil {
+	if err := workflow.ExecuteActivity(computeOptions(ctx, "cleanse "+strings.Join(sources, ", ")), a.Cleanse, in).Get(ctx, &res); err != nil {
 		return err
 	}
 	r.sum.Cleanse = res
 	r.changed(res.Changed)
 	return workflow.ExecuteActivity(bookkeepingOptions(ctx, "advance watermarks"), a.CommitWatermarks,
 		activities.CommitWatermarksInput{Run: r.sum.WorkflowID, Watermarks: marks}).Get(ctx, nil)
+}
+
+// cleanseParts plans the fan-out of a full cleanse and runs every part of every large source at
+// once (one CleansePart activity each, taken by whichever workers have room), returning what
+// the parts did per source for the Cleanse that finishes them. Only counts travel here.
+func (r *run) cleanseParts(ctx workflow.Context, sources []string) (map[string][]activities.CleansePartResult, error) {
+	var plan activities.CleansePlan
+	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx, "plan cleanse"), a.PlanCleanse,
+		activities.CleansePlanInput{Run: r.sum.WorkflowID, Sources: sources, Full: true}).Get(ctx, &plan); err != nil {
+		return nil, err
+	}
+	if len(plan.Parts) == 0 {
+		return nil, nil
+	}
+	out := map[string][]activities.CleansePartResult{}
+	var errs []error
+	wg := workflow.NewWaitGroup(ctx)
+	for _, src := range sources { // in the run's order, not the map's: deterministic
+		n := plan.Parts[src]
+		if n < 2 {
+			continue
+		}
+		out[src] = make([]activities.CleansePartResult, n)
+		for part := range n {
+			wg.Add(1)
+			workflow.Go(ctx, func(ctx workflow.Context) {
+				defer wg.Done()
+				in := activities.CleansePartInput{Run: r.sum.WorkflowID, Source: src, Part: part, Parts: n, Full: true}
+				opts := computeOptions(ctx, fmt.Sprintf("cleanse %s part %d of %d", src, part+1, n))
+				if err := workflow.ExecuteActivity(opts, a.CleansePart, in).Get(ctx, &out[src][part]); err != nil {
+					errs = append(errs, fmt.Errorf("cleanse %s part %d of %d: %w", src, part+1, n, err))
+				}
+			})
+		}
+	}
+	wg.Wait(ctx)
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return out, nil
 }
 
 func (r *run) resolve(ctx workflow.Context) error {

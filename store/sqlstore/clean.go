@@ -226,28 +226,7 @@ func (s *Store) CustomersByMatchKeys(ctx context.Context, source string, emailKe
 			if err != nil {
 				return nil, fmt.Errorf("customers by %s: %w", q.col, err)
 			}
-			for rows.Next() {
-				var src, id, digest, ek, pk string
-				var data []byte
-				if err := rows.Scan(&src, &id, &data, &digest, &ek, &pk); err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("customers by %s: %w", q.col, err)
-				}
-				if seen[joinKey(src, id)] {
-					continue
-				}
-				seen[joinKey(src, id)] = true
-				var c record.Customer
-				if err := json.Unmarshal(data, &c); err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("customers by %s: decode %s/%s: %w", q.col, src, id, err)
-				}
-				c.Digest, c.EmailKey, c.PhoneKey = digest, ek, pk
-				out = append(out, c)
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
+			if out, err = appendMatched(rows, out, seen); err != nil {
 				return nil, fmt.Errorf("customers by %s: %w", q.col, err)
 			}
 		}
@@ -256,6 +235,60 @@ func (s *Store) CustomersByMatchKeys(ctx context.Context, source string, emailKe
 		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.SourceID, b.SourceID))
 	})
 	return out, nil
+}
+
+// CustomersSharingMatchKeys returns the live customers of source whose email or phone key is on
+// more than one clean customer of source (tombstones included, which only widens the candidates).
+// The inner query is read from the partial indexes alone.
+func (s *Store) CustomersSharingMatchKeys(ctx context.Context, source string) ([]record.Customer, error) {
+	var out []record.Customer
+	seen := map[string]bool{}
+	for _, col := range []string{"email_key", "phone_key"} {
+		rows, err := s.query(ctx, s.r, sharingKeysQuery(col), source, false, source)
+		if err != nil {
+			return nil, fmt.Errorf("customers sharing a %s: %w", col, err)
+		}
+		out, err = appendMatched(rows, out, seen)
+		if err != nil {
+			return nil, fmt.Errorf("customers sharing a %s: %w", col, err)
+		}
+	}
+	slices.SortFunc(out, func(a, b record.Customer) int {
+		return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.SourceID, b.SourceID))
+	})
+	return out, nil
+}
+
+// sharingKeysQuery selects the live customers of a source whose match key col is on another
+// customer of the source too; like matchKeysQuery, it repeats the partial index's condition.
+func sharingKeysQuery(col string) string {
+	return `SELECT source, id, data, digest, email_key, phone_key FROM customers
+		WHERE source = ? AND deleted = ? AND ` + col + ` <> '' AND ` + col + ` IN (
+			SELECT ` + col + ` FROM customers WHERE source = ? AND ` + col + ` <> '' GROUP BY ` + col + ` HAVING COUNT(*) > 1)`
+}
+
+// appendMatched decodes (source, id, data, digest, email_key, phone_key) rows into out, skipping
+// keys already seen, and closes rows.
+func appendMatched(rows *sql.Rows, out []record.Customer, seen map[string]bool) ([]record.Customer, error) {
+	defer rows.Close()
+	for rows.Next() {
+		var src, id, digest, ek, pk string
+		var data []byte
+		if err := rows.Scan(&src, &id, &data, &digest, &ek, &pk); err != nil {
+			return out, err
+		}
+		if seen[joinKey(src, id)] {
+			continue
+		}
+		seen[joinKey(src, id)] = true
+		var c record.Customer
+		if err := json.Unmarshal(data, &c); err != nil {
+			return out, fmt.Errorf("decode %s/%s: %w", src, id, err)
+		}
+		c.Digest, c.EmailKey, c.PhoneKey = digest, ek, pk
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // matchKeysQuery selects the live customers of a source whose match key col is one of n. It

@@ -19,8 +19,21 @@ func TestQueryPlans_MatchKeysUseTheirIndexes(t *testing.T) {
 	_, err = New(t.Context(), SQLite, db, nil) // migrates: the real schema and its indexes
 	require.NoError(t, err)
 	for col, index := range map[string]string{"email_key": "customers_email_key", "phone_key": "customers_phone_key"} {
-		args := []any{"crm", false, "a", "b", "c"}
-		rows, err := db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+matchKeysQuery(col, 3), args...)
+		plan := explain(t, db, matchKeysQuery(col, 3), "crm", false, "a", "b", "c")
+		require.Contains(t, plan, "USING INDEX "+index, "the plan of the %s query", col)
+		// The duplicate keys of a source are counted on the index alone, then looked up in it.
+		plan = explain(t, db, sharingKeysQuery(col), "crm", false, "crm")
+		require.Contains(t, plan, "USING COVERING INDEX "+index, "the plan of the sharing %s query", col)
+		require.Contains(t, plan, "SEARCH customers USING INDEX "+index+" (source=? AND "+col+"=?)", "the plan of the sharing %s query", col)
+		require.NotContains(t, plan, "SCAN", "the plan of the sharing %s query", col)
+	}
+}
+
+// explain returns SQLite's query plan of q, one step per line.
+func explain(t *testing.T, db *sql.DB, q string, args ...any) string {
+	t.Helper()
+	{
+		rows, err := db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+q, args...)
 		require.NoError(t, err)
 		var plan []string
 		for rows.Next() {
@@ -31,6 +44,6 @@ func TestQueryPlans_MatchKeysUseTheirIndexes(t *testing.T) {
 		}
 		require.NoError(t, rows.Err())
 		rows.Close()
-		require.Contains(t, strings.Join(plan, "\n"), "USING INDEX "+index, "the plan of the %s query", col)
+		return strings.Join(plan, "\n")
 	}
 }

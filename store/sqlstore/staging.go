@@ -133,9 +133,15 @@ func (s *Store) ScanStaged(ctx context.Context, run, source string, v record.Vis
 }
 
 // ScanStagedCustomers visits a run's staged customers of one source page by page, undecoded, in
-// (source, id) order. With changedOnly it skips the rows whose digest equals that of the clean row
-// of the same key, unless this run wrote that row (a retried cleanse redoes its own writes).
-func (s *Store) ScanStagedCustomers(ctx context.Context, run, source string, changedOnly bool, fn func([]store.StagedCustomer) error) error {
+// (source, id) order. With opt.ChangedOnly it skips the rows whose digest equals that of the clean
+// row of the same key, unless this run wrote that row (a retried cleanse redoes its own writes).
+// A part (opt.Parts > 1) is a range of digests: each part reads through the run's rows of the
+// source and keeps its own (the staged table has no digest index; a part's share of the reading
+// is the price of not keeping one up to date on every staged write).
+func (s *Store) ScanStagedCustomers(ctx context.Context, run, source string, opt store.StagedScan, fn func([]store.StagedCustomer) error) error {
+	if opt.Parts > store.MaxParts || opt.Parts > 1 && (opt.Part < 0 || opt.Part >= opt.Parts) {
+		return fmt.Errorf("scan staged customers: part %d of %d: want 0 <= part < parts <= %d", opt.Part, opt.Parts, store.MaxParts)
+	}
 	p := pageQuery{
 		name:  "scan staged customers",
 		cols:  "s.source, s.id, s.data, s.digest, COALESCE(c.email_key, ''), COALESCE(c.phone_key, '')",
@@ -145,9 +151,19 @@ func (s *Store) ScanStagedCustomers(ctx context.Context, run, source string, cha
 		key:   []string{"s.source", "s.id"},
 		fixed: 1,
 	}
-	if changedOnly {
+	if opt.ChangedOnly {
 		p.where = append(p.where, "(c.id IS NULL OR s.digest = '' OR c.digest <> s.digest OR c.last_run = ?)")
 		p.args = append(p.args, run)
+	}
+	if lo, hi := store.DigestRange(opt.Part, opt.Parts); opt.Parts > 1 {
+		if lo != "" {
+			p.where = append(p.where, "s.digest >= ?")
+			p.args = append(p.args, lo)
+		}
+		if hi != "" {
+			p.where = append(p.where, "s.digest < ?")
+			p.args = append(p.args, hi)
+		}
 	}
 	scan := func(rows *sql.Rows) (store.StagedCustomer, []any, error) {
 		var r store.StagedCustomer
