@@ -213,14 +213,20 @@ func (a *Activities) sharedAround(ctx context.Context, src string, g *touchedGro
 	if err != nil {
 		return nil, err
 	}
-	want := cleansing.SharedFields(cleansing.FindSharedIdentifiers(recs))
+	return sharedChanges(recs, cleansing.FindSharedIdentifiers(recs)), nil
+}
+
+// sharedChanges returns the records of recs whose Shared fields differ from what flags
+// (FindSharedIdentifiers over recs) says they share, with the fields they must list.
+func sharedChanges(recs []record.Customer, flags map[record.RecordKey][]cleansing.Issue) map[record.RecordKey][]string {
+	want := cleansing.SharedFields(flags)
 	out := map[record.RecordKey][]string{}
 	for _, c := range recs {
 		if w := want[c.Key()]; !sameFields(w, c.Shared) {
 			out[c.Key()] = w
 		}
 	}
-	return out, nil
+	return out
 }
 
 func sameFields(a, b []string) bool {

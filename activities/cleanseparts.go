@@ -101,11 +101,11 @@ func (a *Activities) finishParts(ctx context.Context, run, src string, parts []C
 	if err != nil {
 		return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
 	}
-	reports := make([]cleansing.Quality, len(parts))
+	b := cleansing.NewQualityBuilder(src)
 	deleted := 0
-	for i, p := range parts {
+	for _, p := range parts {
 		counts.Changed += p.Changed
-		reports[i] = p.Quality
+		b.Merge(p.Quality)
 		deleted += p.Quality.Deleted
 	}
 	counts.Unchanged = staged[record.KindCustomer] - counts.Changed
@@ -118,21 +118,10 @@ func (a *Activities) finishParts(ctx context.Context, run, src string, parts []C
 		return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
 	}
 	flags := cleansing.FindSharedIdentifiers(cands)
-	want := cleansing.SharedFields(flags)
-	change := map[record.RecordKey][]string{}
-	for _, c := range cands {
-		if w := want[c.Key()]; !sameFields(w, c.Shared) {
-			change[c.Key()] = w
-		}
-	}
-	if len(change) > 0 {
+	if change := sharedChanges(cands, flags); len(change) > 0 {
 		if err := a.Store.SetShared(ctx, run, change); err != nil {
 			return summary.Quality{}, counts, fmt.Errorf("cleanse %s: %w", src, err)
 		}
-	}
-	b := cleansing.NewQualityBuilder(src)
-	for _, q := range reports {
-		b.Merge(q)
 	}
 	b.AddShared(flags)
 	q := b.Report()
