@@ -148,30 +148,6 @@ func (s *Store) GetCustomers(ctx context.Context, keys []record.RecordKey) (map[
 	return out, nil
 }
 
-// MissingFromRun lists the live clean customers of source whose key run did not stage (a full
-// snapshot's deletions), by id.
-func (s *Store) MissingFromRun(ctx context.Context, run, source string) ([]record.RecordKey, error) {
-	rows, err := s.query(ctx, s.r, `SELECT c.source, c.id FROM customers c WHERE c.source = ? AND c.deleted = ?
-		AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.run = ? AND s.kind = ? AND s.source = c.source AND s.id = c.id)
-		ORDER BY c.id`, source, false, run, string(record.KindCustomer))
-	if err != nil {
-		return nil, fmt.Errorf("customers missing from run %s: %w", run, err)
-	}
-	defer rows.Close()
-	var keys []record.RecordKey
-	for rows.Next() {
-		var k record.RecordKey
-		if err := rows.Scan(&k.Source, &k.ID); err != nil {
-			return nil, fmt.Errorf("customers missing from run %s: %w", run, err)
-		}
-		keys = append(keys, k)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("customers missing from run %s: %w", run, err)
-	}
-	return keys, nil
-}
-
 // CountLiveCustomers counts the clean customers of a source that are not deleted.
 func (s *Store) CountLiveCustomers(ctx context.Context, source string) (int, error) {
 	var n int

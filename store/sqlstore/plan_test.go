@@ -47,3 +47,16 @@ func explain(t *testing.T, db *sql.DB, q string, args ...any) string {
 		return strings.Join(plan, "\n")
 	}
 }
+
+func TestQueryPlans_SnapshotDeletionsReadNoCustomerRowsToFindTheMissingKeys(t *testing.T) {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "plan.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	_, err = New(t.Context(), SQLite, db, nil)
+	require.NoError(t, err)
+	// Both sides of the merge walk a primary-key index alone, in its order: no row, no sort.
+	plan := explain(t, db, cleanIDsQuery, "crm")
+	require.Equal(t, "SEARCH customers USING COVERING INDEX sqlite_autoindex_customers_1 (source=?)", plan)
+	plan = explain(t, db, stagedIDsQuery, "run", "customers", "crm")
+	require.Equal(t, "SEARCH staged USING COVERING INDEX sqlite_autoindex_staged_1 (run=? AND kind=? AND source=?)", plan)
+}
