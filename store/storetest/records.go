@@ -4,6 +4,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -203,5 +204,57 @@ func testClean(t *testing.T, s store.Store) {
 		n, err := s.CountLiveCustomers(ctx, "file")
 		require.NoError(t, err)
 		require.Equal(t, 2, n)
+	})
+	t.Run("BatchesOfManyStatementsWriteEveryRow", func(t *testing.T) {
+		// More rows than two full statements: the repeated statement is prepared once and reused,
+		// the remainder has its own; a second upsert of every row goes through both again.
+		const n = 2345
+		batch := make([]record.Customer, n)
+		keys := make([]record.RecordKey, n)
+		for i := range batch {
+			batch[i] = customer("many", fmt.Sprintf("%05d", i), fmt.Sprintf("m%d@x.io", i))
+			keys[i] = batch[i].Key()
+		}
+		for pass, domain := range []string{"x.io", "y.io"} {
+			for i := range batch {
+				batch[i].Email = fmt.Sprintf("m%d@%s", i, domain)
+			}
+			require.NoError(t, s.Upsert(ctx, fmt.Sprintf("many-%d", pass), record.Batch{Customers: batch}))
+			got, err := s.GetCustomers(ctx, keys)
+			require.NoError(t, err)
+			require.Len(t, got, n)
+			for i, k := range keys {
+				require.Equal(t, batch[i].Email, got[k].Email, "customer %s after pass %d", k.ID, pass)
+			}
+		}
+		live, err := s.CountLiveCustomers(ctx, "many")
+		require.NoError(t, err)
+		require.Equal(t, n, live)
+	})
+	t.Run("MissingFromRunFollowsByteOrder", func(t *testing.T) {
+		// Ids whose byte order differs from a natural or case-blind order, staged and missing
+		// interleaved, staged ids with no clean record, and a run that staged nothing of the source.
+		var all []record.Customer
+		ids := []string{"10", "9", "B", "a", "b", "é", "z", "Ab", "aB", "0", "00", "1 ", "1"}
+		for _, id := range ids {
+			all = append(all, customer("snapx", id, ""))
+		}
+		require.NoError(t, s.Upsert(ctx, "sx1", record.Batch{Customers: all}))
+		var staged []record.Customer
+		for _, id := range []string{"new-1", "9", "a", "é", "Ab", "00", "1", "zz-new"} {
+			staged = append(staged, customer("snapx", id, ""))
+		}
+		require.NoError(t, s.Stage(ctx, "sx2", record.Batch{Customers: staged}))
+		missing, err := s.MissingFromRun(ctx, "sx2", "snapx")
+		require.NoError(t, err)
+		var got []string
+		for _, k := range missing {
+			require.Equal(t, "snapx", k.Source)
+			got = append(got, k.ID)
+		}
+		require.Equal(t, []string{"0", "1 ", "10", "B", "aB", "b", "z"}, got)
+		missing, err = s.MissingFromRun(ctx, "sx-none", "snapx")
+		require.NoError(t, err)
+		require.Len(t, missing, len(ids))
 	})
 }
