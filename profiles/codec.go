@@ -231,21 +231,71 @@ func sameProfile(p identity.Profile, size map[string]int, was map[record.RecordK
 // writeBatch is how many encoded profiles or links a resolution holds at once while writing.
 const writeBatch = 5000
 
-// inBatches encodes the items at idx a batch at a time and hands each batch to add.
+// inBatches encodes the items at idx a batch at a time and hands each batch to add, in order.
+// The next batch is encoded on another goroutine while add writes the current one: writing is one
+// database connection's work, so encoding beside it uses a core that would otherwise idle. At most
+// two batches are held. encode must be safe to call while add runs.
 func inBatches[T any](idx []int, encode func(int) (T, error), add func([]T) error) error {
-	batch := make([]T, 0, min(len(idx), writeBatch))
-	for start := 0; start < len(idx); start += writeBatch {
-		batch = batch[:0]
-		for _, i := range idx[start:min(start+writeBatch, len(idx))] {
+	if len(idx) <= writeBatch {
+		batch := make([]T, 0, len(idx))
+		for _, i := range idx {
 			row, err := encode(i)
 			if err != nil {
 				return err
 			}
 			batch = append(batch, row)
 		}
-		if err := add(batch); err != nil {
+		if len(batch) == 0 {
+			return nil
+		}
+		return add(batch)
+	}
+	type encoded struct {
+		rows []T
+		err  error
+	}
+	free := make(chan []T, 2) // the two batch buffers, back from add
+	free <- make([]T, 0, writeBatch)
+	free <- make([]T, 0, writeBatch)
+	ready := make(chan encoded, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(ready)
+		for start := 0; start < len(idx); start += writeBatch {
+			var batch []T
+			select {
+			case batch = <-free:
+			case <-stop:
+				return
+			}
+			batch = batch[:0]
+			var err error
+			for _, i := range idx[start:min(start+writeBatch, len(idx))] {
+				var row T
+				if row, err = encode(i); err != nil {
+					break
+				}
+				batch = append(batch, row)
+			}
+			select {
+			case ready <- encoded{batch, err}:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	for e := range ready {
+		if e.err != nil {
+			return e.err
+		}
+		if err := add(e.rows); err != nil {
 			return err
 		}
+		free <- e.rows
 	}
 	return nil
 }
