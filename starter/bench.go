@@ -40,7 +40,8 @@ changed records and the peak RSS of this process (which runs the worker) are pri
 server is a separate process on free ports, so a running 'starter dev' is not disturbed.
 
 With --workers N, N-1 more worker processes (--worker-bin) serve the same task queue, so the
-parts of a full cleanse spread over them; the peak RSS is then the largest of any worker's.
+parts of a full cleanse (--partition-rows, cleanse.partition_rows) spread over them; the peak RSS
+is then the largest of any worker's.
 
 The store is SQLite under DIR unless --store-dsn names a PostgreSQL database (which is emptied of
 cdpflow's tables first: use a scratch database).
@@ -49,7 +50,7 @@ Examples:
   starter bench --customers 1000000
   starter bench --customers 100000 --store-dsn postgres://cdpflow:cdpflow@127.0.0.1:5432/cdpflow_bench
   starter bench --customers 200000 --cpuprofile cpu.out   # then: go tool pprof cpu.out
-  go build -o bin/worker ./worker && starter bench --customers 1000000 --workers 2 --worker-bin bin/worker --store-dsn postgres://...`,
+  go build -o bin/worker ./worker && starter bench --customers 1000000 --workers 2 --worker-bin bin/worker --partition-rows 250000 --store-dsn postgres://...`,
 		run: runBench,
 	})
 }
@@ -76,6 +77,7 @@ func runBench(ctx context.Context, args []string) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the three runs to this file")
 	workers := fs.Int("workers", 1, "worker processes: this one and N-1 more of --worker-bin (PostgreSQL only)")
 	workerBin := fs.String("worker-bin", "", "the cdpflow worker binary the extra workers run (go build -o bin/worker ./worker)")
+	partRows := fs.Int("partition-rows", 0, "cleanse.partition_rows for the runs: the full run cleanses in parts of about this many rows (0: whole)")
 	if err := parse(fs, "bench", args); err != nil {
 		return err
 	}
@@ -84,6 +86,9 @@ func runBench(ctx context.Context, args []string) error {
 	}
 	if *workers < 1 || *workers > 1 && (*workerBin == "" || *dsn == "") {
 		return usageError("--workers is at least 1; more than 1 needs --worker-bin (go build -o bin/worker ./worker) and --store-dsn (one SQLite file is one worker process's store)")
+	}
+	if *partRows < 0 {
+		return usageError("--partition-rows is 0 (cleanse each source whole) or a number of rows per part")
 	}
 	if err := os.MkdirAll(*dir, 0o700); err != nil {
 		return fmt.Errorf("bench: create %s: %w", *dir, err)
@@ -101,7 +106,7 @@ func runBench(ctx context.Context, args []string) error {
 		}
 		*dsn = scratch
 	}
-	cfg, err := benchConfig(*dir, csvPath, mapPath, *dsn, c.logLevel)
+	cfg, err := benchConfig(*dir, csvPath, mapPath, *dsn, c.logLevel, *partRows)
 	if err != nil {
 		return err
 	}
@@ -219,7 +224,7 @@ func printBench(n int, driver string, workers int, runs []benchRun) {
 
 // benchConfig writes and loads the benchmark's configuration: one CSV source, nothing else, a
 // dev server on free ports.
-func benchConfig(dir, csvPath, mapPath, dsn, logLevel string) (*config.Config, error) {
+func benchConfig(dir, csvPath, mapPath, dsn, logLevel string, partRows int) (*config.Config, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -251,9 +256,11 @@ sources:
     path: %s
     mapping: %s
     full_snapshot: true
+cleanse:
+  partition_rows: %d
 segments: []
 destinations: []
-`, port, ui, abs(filepath.Join(dir, "temporal.db")), storeBlock, logLevel, abs(csvPath), abs(mapPath))
+`, port, ui, abs(filepath.Join(dir, "temporal.db")), storeBlock, logLevel, abs(csvPath), abs(mapPath), partRows)
 	file := filepath.Join(dir, "cdpflow.yaml")
 	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
 		return nil, fmt.Errorf("bench: write %s: %w", file, err)
