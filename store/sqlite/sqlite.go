@@ -34,11 +34,16 @@ const readers = 4
 // in the DSN wins.
 const writerCacheKiB = 64 << 10
 
+// pageSize is the page size of a new database file (SQLite's default is 4 KiB; a file keeps the
+// size it was created with). Larger pages mean a quarter of the page writes and shallower trees
+// for the bulk upserts of a full refresh.
+const pageSize = 16 << 10
+
 // Open opens (creating if needed) a SQLite database and applies migrations.
 //
 // dsn is a path or a file: URI ("" = DefaultDSN); the parent directory of a file database is
-// created. A file database runs in WAL mode with synchronous=NORMAL, one writer connection with
-// a 64 MiB page cache (so
+// created. A file database runs in WAL mode with synchronous=NORMAL and, when new, 16 KiB pages,
+// one writer connection with a 64 MiB page cache (so
 // concurrent activities queue in-process instead of failing with SQLITE_BUSY; writes begin
 // IMMEDIATE) and a small pool of read-only connections. An in-memory DSN (":memory:",
 // "file::memory:", mode=memory, vfs=memdb) uses one connection for everything, so the database
@@ -110,13 +115,18 @@ func isBusy(err error) bool {
 // openFile opens a file database: one writer connection and a read pool.
 func openFile(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 	busy := fmt.Sprintf("_pragma=busy_timeout(%d)", busyTimeoutMS)
-	params := []string{busy, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)", "_pragma=foreign_keys(0)", "_txlock=immediate"}
+	// The driver runs _pragma entries in alphabetical order, and journal_mode would fix a new
+	// file's page size before page_size set it: WAL is switched on below, once page_size ran.
+	params := []string{busy, fmt.Sprintf("_pragma=page_size(%d)", pageSize), "_pragma=synchronous(NORMAL)", "_pragma=foreign_keys(0)", "_txlock=immediate"}
 	if !strings.Contains(dsn, "cache_size") {
 		params = append(params, fmt.Sprintf("_pragma=cache_size(-%d)", writerCacheKiB))
 	}
 	w, err := openPool(ctx, withParams(dsn, params...), 1)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	if _, err := w.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
+		return nil, errors.Join(fmt.Errorf("open sqlite %s: WAL mode: %w", dsn, err), w.Close())
 	}
 	// The writer has switched the file to WAL (persistent) before any reader connects.
 	r, err := openPool(ctx, withParams(dsn, busy, "_pragma=query_only(1)"), readers)

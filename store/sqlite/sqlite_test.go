@@ -2,6 +2,7 @@
 package sqlite_test
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"sync"
@@ -58,6 +59,40 @@ func TestOpen(t *testing.T) {
 		require.NoError(t, err)
 		latest, _ := sqlstore.LatestSchemaVersion("sqlite")
 		require.Equal(t, latest, version)
+	})
+	t.Run("NewFileHas16KiBPagesAndWAL", func(t *testing.T) {
+		// 16 KiB pages (not SQLite's 4 KiB) for a new file; a file made with other pages keeps them.
+		pragmas := func(path string) (int, string) {
+			t.Helper()
+			db, err := sql.Open("sqlite", "file:"+path)
+			require.NoError(t, err)
+			defer db.Close()
+			var size int
+			var mode string
+			require.NoError(t, db.QueryRow("PRAGMA page_size").Scan(&size))
+			require.NoError(t, db.QueryRow("PRAGMA journal_mode").Scan(&mode))
+			return size, mode
+		}
+		fresh := filepath.Join(t.TempDir(), "new.db")
+		s, err := sqlite.Open(t.Context(), "file:"+fresh)
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+		size, mode := pragmas(fresh)
+		require.Equal(t, 16384, size)
+		require.Equal(t, "wal", mode)
+
+		old := filepath.Join(t.TempDir(), "old.db")
+		db, err := sql.Open("sqlite", "file:"+old)
+		require.NoError(t, err)
+		_, err = db.Exec("CREATE TABLE t (x)") // made with the default 4 KiB pages, not in WAL mode
+		require.NoError(t, err)
+		require.NoError(t, db.Close())
+		s, err = sqlite.Open(t.Context(), "file:"+old)
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+		size, mode = pragmas(old)
+		require.Equal(t, 4096, size)
+		require.Equal(t, "wal", mode)
 	})
 	t.Run("MemoryDSNs", func(t *testing.T) {
 		for _, dsn := range []string{":memory:", "file::memory:", "file::memory:?cache=shared", "file:mem1?mode=memory", "file:/mem2?vfs=memdb"} {
