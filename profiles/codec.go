@@ -66,11 +66,16 @@ func setMeta(ctx context.Context, st store.Meta, key string, v any) error {
 	return nil
 }
 
-// encodeProfile is a profile's row; its member count is derived from its members.
+// encodeProfile is a profile's row, its golden record encoded; its member count is derived from
+// its members.
 func encodeProfile(p identity.Profile, run string) (store.Profile, error) {
 	lineage, err := json.Marshal(p.Lineage)
 	if err != nil {
 		return store.Profile{}, fmt.Errorf("encode lineage of %s: %w", p.ID, err)
+	}
+	golden, err := json.Marshal(p.Golden)
+	if err != nil {
+		return store.Profile{}, fmt.Errorf("encode golden record of %s: %w", p.ID, err)
 	}
 	var sources []string
 	for _, k := range p.Members {
@@ -79,7 +84,7 @@ func encodeProfile(p identity.Profile, run string) (store.Profile, error) {
 		}
 	}
 	slices.Sort(sources)
-	return store.Profile{ID: p.ID, Golden: p.Golden, Lineage: lineage, Members: len(p.Members), Sources: sources, Run: run,
+	return store.Profile{ID: p.ID, Golden: p.Golden, GoldenJSON: golden, Lineage: lineage, Members: len(p.Members), Sources: sources, Run: run,
 		SegmentInput: segments.EncodeCustomer(nil, p.Golden)}, nil
 }
 

@@ -297,6 +297,9 @@ type Profile struct {
 	// segment inputs then decode Golden). Reads of whole profiles leave it nil, so a profile read,
 	// changed and written back never keeps an input of its old golden record.
 	SegmentInput []byte `json:"-"`
+	// GoldenJSON, when set, is Golden already encoded as JSON, written instead of encoding Golden
+	// again (a resolution encodes profiles beside the writer, not on it). Reads leave it nil.
+	GoldenJSON json.RawMessage `json:"-"`
 }
 
 // ProfileInput is one profile as segments read it: its compact segment input, or, for a

@@ -57,9 +57,12 @@ func (s *Store) WriteIdentity(ctx context.Context, w store.IdentityWrite) error 
 			return s.insertRows(ctx, tx, profilesSpec, len(pidx), func(i int, args []any) ([]any, error) {
 				p := ps[pidx[i]]
 				recreated[p.ID] = true
-				golden, err := jsonArg(p.Golden)
-				if err != nil {
-					return nil, err
+				golden := string(p.GoldenJSON)
+				if golden == "" {
+					var err error
+					if golden, err = jsonArg(p.Golden); err != nil {
+						return nil, err
+					}
 				}
 				return append(args, p.ID, golden, rawArg(p.Lineage), p.Members, strings.Join(p.Sources, ","), runOr(p.Run), blobArg(p.SegmentInput)), nil
 			})

@@ -154,6 +154,23 @@ func testIdentity(t *testing.T, s store.Store) {
 		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run4", DeleteProfiles: []string{"p3"}}))
 	})
 
+	t.Run("GoldenWrittenAsEncoded", func(t *testing.T) {
+		// A profile handed over with its golden record encoded is stored from those bytes; one
+		// without is encoded by the store. Both read back whole.
+		g := customer("crm", "g", "g@x.io")
+		enc, err := json.Marshal(g)
+		require.NoError(t, err)
+		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run-g", Profiles: []store.Profile{
+			{ID: "pg1", Golden: g, GoldenJSON: enc, Members: 1}, {ID: "pg2", Golden: g, Members: 1}}}))
+		for _, id := range []string{"pg1", "pg2"} {
+			got, err := s.GetProfile(ctx, id)
+			require.NoError(t, err)
+			require.Equal(t, g, got.Golden, id)
+			require.Nil(t, got.GoldenJSON, "reads leave the encoded form out")
+		}
+		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run-g", DeleteProfiles: []string{"pg1", "pg2"}}))
+	})
+
 	t.Run("MergesOldestFirst", func(t *testing.T) {
 		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{
 			Run:      "run3",
