@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -75,6 +76,7 @@ func runBench(ctx context.Context, args []string) error {
 	dsn := fs.String("store-dsn", "", "a PostgreSQL DSN to use instead of SQLite (a scratch database: it is emptied)")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the three runs to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile of what the worker process still holds after the three runs")
 	workers := fs.Int("workers", 1, "worker processes: this one and N-1 more of --worker-bin (PostgreSQL only)")
 	workerBin := fs.String("worker-bin", "", "the cdpflow worker binary the extra workers run (go build -o bin/worker ./worker)")
 	partRows := fs.Int("partition-rows", 0, "cleanse.partition_rows for the runs: the full run cleanses in parts of about this many rows (0: whole)")
@@ -187,6 +189,17 @@ func runBench(ctx context.Context, args []string) error {
 	}
 	if err := refresh("unchanged", false); err != nil {
 		return err
+	}
+	if *memProfile != "" {
+		f, err := createOutput("--memprofile", *memProfile, true)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		runtime.GC() // what is live, not what is waiting to be collected
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			return fmt.Errorf("bench: heap profile: %w", err)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
