@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/cdpflow/cdpflow/record"
 )
@@ -16,7 +15,7 @@ import (
 // missingQuery finds the deletions in two steps: the keys of the source the run did not stage,
 // probed on the primary-key indexes alone (no customer row is read), then the live ones among
 // them, in byte order whatever the database collation. PostgreSQL runs it; SQLite merges the two
-// key orders instead (missingByMerge), which its nested-loop probes made twice as fast at 1M.
+// key orders instead (missingByMerge): at 1M, 0.8 s against 1.8 s for this query's index probes.
 const missingQuery = `WITH k AS MATERIALIZED (SELECT c.source, c.id FROM customers c WHERE c.source = ?
 		AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.run = ? AND s.kind = ? AND s.source = c.source AND s.id = c.id))
 	SELECT c.source, c.id FROM k JOIN customers c ON c.source = k.source AND c.id = k.id
@@ -115,9 +114,9 @@ func (s *Store) missingByMerge(ctx context.Context, run, source string) ([]recor
 	return s.liveAmong(ctx, conn, source, gone)
 }
 
-// liveAmong returns the keys of source among ids (sorted) whose clean customer is not deleted.
+// liveAmong returns the keys of source among ids whose clean customer is not deleted, by id.
 func (s *Store) liveAmong(ctx context.Context, q querier, source string, ids []string) ([]record.RecordKey, error) {
-	var keys []record.RecordKey
+	var live []string
 	per := min(s.d.maxParams-2, 10000)
 	for start := 0; start < len(ids); start += per {
 		chunk := ids[start:min(start+per, len(ids))]
@@ -126,24 +125,16 @@ func (s *Store) liveAmong(ctx context.Context, q querier, source string, ids []s
 		for _, id := range chunk {
 			args = append(args, id)
 		}
-		if err := func() error {
-			rows, err := s.query(ctx, q, `SELECT id FROM customers WHERE source = ? AND deleted = ? AND `+inList([]string{"id"}, len(chunk)), args...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				k := record.RecordKey{Source: source}
-				if err := rows.Scan(&k.ID); err != nil {
-					return err
-				}
-				keys = append(keys, k)
-			}
-			return rows.Err()
-		}(); err != nil {
+		got, err := s.strings(ctx, q, `SELECT id FROM customers WHERE source = ? AND deleted = ? AND `+inList([]string{"id"}, len(chunk)), args...)
+		if err != nil {
 			return nil, err
 		}
+		live = append(live, got...)
 	}
-	slices.SortFunc(keys, func(a, b record.RecordKey) int { return strings.Compare(a.ID, b.ID) })
+	slices.Sort(live)
+	keys := make([]record.RecordKey, len(live))
+	for i, id := range live {
+		keys[i] = record.RecordKey{Source: source, ID: id}
+	}
 	return keys, nil
 }
