@@ -35,19 +35,32 @@ func ForSegments(ctx context.Context, st Store, customerSource map[string]string
 	}); err != nil {
 		return nil, fmt.Errorf("read profiles: %w", err)
 	}
-	byRecord := map[record.RecordKey]int{}
-	if err := st.ScanMemberships(ctx, func(rec record.RecordKey, profile string) error {
-		if i, ok := index[profile]; ok {
-			byRecord[rec] = i
+	// The record -> profile index is read from the links only once an order or an engagement row
+	// needs it: a million links cost more than evaluating the segments, and a store without
+	// orders or engagement never reads them.
+	var byRecord map[record.RecordKey]int
+	profileOf := func(k record.RecordKey) (int, bool, error) {
+		if byRecord == nil {
+			byRecord = make(map[record.RecordKey]int, len(profiles))
+			if err := st.ScanMemberships(ctx, func(rec record.RecordKey, profile string) error {
+				if i, ok := index[profile]; ok {
+					byRecord[rec] = i
+				}
+				return nil
+			}); err != nil {
+				return 0, false, fmt.Errorf("read links: %w", err)
+			}
 		}
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("read links: %w", err)
+		i, ok := byRecord[k]
+		return i, ok, nil
 	}
 	if err := st.ScanRecords(ctx, record.Visitor{Order: func(o record.Order) error {
 		i, ok := -1, false
 		if k, has := o.CustomerKey(); has {
-			i, ok = byRecord[k]
+			var err error
+			if i, ok, err = profileOf(k); err != nil {
+				return err
+			}
 		}
 		if !ok && o.Email != "" {
 			i, ok = emailIndex[strings.ToLower(o.Email)]
@@ -60,9 +73,9 @@ func ForSegments(ctx context.Context, st Store, customerSource map[string]string
 		return nil, fmt.Errorf("read orders: %w", err)
 	}
 	if err := st.ScanRecords(ctx, record.Visitor{Engagement: func(e record.Engagement) error {
-		i, ok := byRecord[record.RecordKey{Source: customerSource[e.Source], ID: e.CustomerRef}]
-		if !ok {
-			return nil
+		i, ok, err := profileOf(record.RecordKey{Source: customerSource[e.Source], ID: e.CustomerRef})
+		if err != nil || !ok {
+			return err
 		}
 		if profiles[i].Engagement == nil {
 			profiles[i].Engagement = map[string]float64{}

@@ -31,13 +31,13 @@ func TestForSegments_ReadsStoredInputsAsTheGoldenRecords(t *testing.T) {
 	}
 	require.NoError(t, st.Upsert(ctx, "r1", record.Batch{Customers: recs, Orders: []record.Order{
 		{Source: "crm", ID: "o1", CustomerID: "4", Total: record.Money{Amount: 1200, Currency: "GBP"}, CreatedAt: at},
-	}}))
+	}, Engagements: []record.Engagement{{Source: "web", CustomerRef: "7", Metrics: map[string]float64{"sessions": 3}}}}))
 	_, err := profiles.Resolve(ctx, st, identity.DefaultConfig(), profiles.Request{Run: "r1"})
 	require.NoError(t, err)
 
 	check := func(what string) {
 		t.Helper()
-		got, err := profiles.ForSegments(ctx, st, nil)
+		got, err := profiles.ForSegments(ctx, st, map[string]string{"web": "crm"})
 		require.NoError(t, err)
 		require.Len(t, got, 30)
 		orders := 0
@@ -46,6 +46,9 @@ func TestForSegments_ReadsStoredInputsAsTheGoldenRecords(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, segments.SlimCustomer(whole.Golden), p.Customer, "%s: profile %s", what, p.ID)
 			orders += len(p.Orders)
+			// The order and the engagement row reach the profile of the record they name.
+			require.Equal(t, whole.Golden.Email == "p4@acme-mail.com", len(p.Orders) == 1, "%s: orders of %s", what, p.ID)
+			require.Equal(t, whole.Golden.Email == "p7@acme-mail.com", p.Engagement["sessions"] == 3, "%s: engagement of %s", what, p.ID)
 		}
 		require.Equal(t, 1, orders, what)
 	}

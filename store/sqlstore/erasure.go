@@ -204,6 +204,7 @@ func (s *Store) DeletePerson(ctx context.Context, p store.PersonRows) (map[strin
 				})
 			},
 			func() error { return byKeys("profiles", []string{"id"}, len(p.Profiles), prof) },
+			func() error { return byKeys("profile_inputs", []string{"id"}, len(p.Profiles), prof) },
 			func() error { return byKeys("segment_members", []string{"profile_id"}, len(p.Profiles), prof) },
 			func() error { return byKeys("segment_changes", []string{"profile_id"}, len(p.Profiles), prof) },
 			func() error { return byKeys("deliveries", []string{"profile_id"}, len(p.Profiles), prof) },

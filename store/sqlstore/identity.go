@@ -17,9 +17,16 @@ import (
 var (
 	profilesSpec = insertSpec{
 		table: "profiles",
-		cols:  []string{"id", "golden", "lineage", "members", "sources", "run", "segment_input"},
+		cols:  []string{"id", "golden", "lineage", "members", "sources", "run"},
 		suffix: "ON CONFLICT (id) DO UPDATE SET golden = excluded.golden, lineage = excluded.lineage, " +
-			"members = excluded.members, sources = excluded.sources, run = excluded.run, segment_input = excluded.segment_input",
+			"members = excluded.members, sources = excluded.sources, run = excluded.run",
+	}
+	// profileInputsSpec writes each profile's segment input beside it, in a narrow table of its
+	// own (migration 0008): one row per profile, NULL when it was written without one.
+	profileInputsSpec = insertSpec{
+		table:  "profile_inputs",
+		cols:   []string{"id", "input"},
+		suffix: "ON CONFLICT (id) DO UPDATE SET input = excluded.input",
 	}
 	linksSpec = insertSpec{
 		table:  "links",
@@ -46,14 +53,22 @@ func (s *Store) WriteIdentity(ctx context.Context, w store.IdentityWrite) error 
 	}
 	now := time.Now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := s.deleteWhereIn(ctx, tx, "profiles", []string{"id"}, len(w.DeleteProfiles), func(i int, args []any) []any {
-			return append(args, w.DeleteProfiles[i])
-		}); err != nil {
-			return err
+		for _, table := range []string{"profiles", "profile_inputs"} {
+			if err := s.deleteWhereIn(ctx, tx, table, []string{"id"}, len(w.DeleteProfiles), func(i int, args []any) []any {
+				return append(args, w.DeleteProfiles[i])
+			}); err != nil {
+				return err
+			}
 		}
 		recreated := make(map[string]bool, len(w.Profiles))
 		upsertProfiles := func(ps []store.Profile) error {
 			pidx := lastByKey(ps, func(p store.Profile) string { return p.ID })
+			if err := s.insertRows(ctx, tx, profileInputsSpec, len(pidx), func(i int, args []any) ([]any, error) {
+				p := ps[pidx[i]]
+				return append(args, p.ID, blobArg(p.SegmentInput)), nil
+			}); err != nil {
+				return err
+			}
 			return s.insertRows(ctx, tx, profilesSpec, len(pidx), func(i int, args []any) ([]any, error) {
 				p := ps[pidx[i]]
 				recreated[p.ID] = true
@@ -64,7 +79,7 @@ func (s *Store) WriteIdentity(ctx context.Context, w store.IdentityWrite) error 
 						return nil, err
 					}
 				}
-				return append(args, p.ID, golden, rawArg(p.Lineage), p.Members, strings.Join(p.Sources, ","), runOr(p.Run), blobArg(p.SegmentInput)), nil
+				return append(args, p.ID, golden, rawArg(p.Lineage), p.Members, strings.Join(p.Sources, ","), runOr(p.Run)), nil
 			})
 		}
 		if err := upsertProfiles(w.Profiles); err != nil {
@@ -217,10 +232,12 @@ func (s *Store) ScanProfiles(ctx context.Context, fn func(store.Profile) error) 
 }
 
 // ScanProfileInputs visits profiles by id with their segment input, or their golden record when
-// they have none.
+// they have none. It walks the narrow profile_inputs table; the profiles table is read only for
+// the golden record of a profile without an input.
 func (s *Store) ScanProfileInputs(ctx context.Context, fn func(store.ProfileInput) error) error {
 	return scanPages(ctx, s, pageQuery{name: "scan profile inputs",
-		cols: "id, segment_input, CASE WHEN segment_input IS NULL THEN golden END", from: "profiles", key: []string{"id"}},
+		cols: "i.id, i.input, CASE WHEN i.input IS NULL THEN (SELECT p.golden FROM profiles p WHERE p.id = i.id) END",
+		from: "profile_inputs i", key: []string{"i.id"}},
 		func(rows *sql.Rows) (store.ProfileInput, []any, error) {
 			var p store.ProfileInput
 			var input, golden []byte

@@ -67,7 +67,7 @@ func testErasure(t *testing.T, s store.Store) {
 			OptOutKeys: []string{"kmary"}})
 		require.NoError(t, err)
 		for table, want := range map[string]int{"customers": 1, "staged": 2, "quarantine": 1, "links": 1, "orders": 1, "engagements": 1,
-			"profiles": 1, "segment_members": 1, "deliveries": 1, "destination_members": 1, "optouts": 1} {
+			"profiles": 1, "profile_inputs": 1, "segment_members": 1, "deliveries": 1, "destination_members": 1, "optouts": 1} {
 			require.Equal(t, want, counts[table], table)
 		}
 		// Olga is untouched.

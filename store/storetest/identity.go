@@ -152,6 +152,24 @@ func testIdentity(t *testing.T, s store.Store) {
 		require.Nil(t, got[0].Input, "a profile written back without an input has none")
 		require.Equal(t, p1.Golden.Email, got[0].Golden.Email)
 		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run4", DeleteProfiles: []string{"p3"}}))
+		got = got[:0]
+		require.NoError(t, s.ScanProfileInputs(ctx, func(p store.ProfileInput) error {
+			got = append(got, p)
+			return nil
+		}))
+		require.Len(t, got, 1, "a deleted profile's input goes with it")
+		require.Equal(t, "p1", got[0].ID)
+		// Written again with an input, it is read from the input again.
+		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run5", Profiles: []store.Profile{
+			{ID: "p1", Golden: p1.Golden, Members: 3, SegmentInput: input}}}))
+		got = got[:0]
+		require.NoError(t, s.ScanProfileInputs(ctx, func(p store.ProfileInput) error {
+			got = append(got, p)
+			return nil
+		}))
+		require.Len(t, got, 1)
+		require.Equal(t, input, got[0].Input)
+		require.Nil(t, got[0].Golden)
 	})
 
 	t.Run("GoldenWrittenAsEncoded", func(t *testing.T) {
