@@ -19,28 +19,40 @@ import (
 // customerSource maps each analytics source to the source whose customer ids it reports.
 func ForSegments(ctx context.Context, st Store, customerSource map[string]string) ([]segments.Profile, error) {
 	var profiles []segments.Profile
-	index := map[string]int{}
-	emailIndex := map[string]int{}
 	if err := st.ScanProfileInputs(ctx, func(p store.ProfileInput) error {
 		c, err := profileInput(ctx, st, p)
 		if err != nil {
 			return err
-		}
-		index[p.ID] = len(profiles)
-		if c.Email != "" {
-			emailIndex[c.Email] = len(profiles)
 		}
 		profiles = append(profiles, segments.Profile{ID: p.ID, Customer: c})
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("read profiles: %w", err)
 	}
-	// The record -> profile index is read from the links only once an order or an engagement row
-	// needs it: a million links cost more than evaluating the segments, and a store without
-	// orders or engagement never reads them.
+	// The indexes that attach orders and engagement rows to profiles (by record, read from the
+	// links, and by email) are built when the first row needs them: for a million profiles they
+	// cost more than evaluating the segments, and a store without orders or engagement never
+	// builds them.
+	var emailIndex map[string]int
+	emailOf := func(email string) (int, bool) {
+		if emailIndex == nil {
+			emailIndex = make(map[string]int, len(profiles))
+			for i, p := range profiles {
+				if p.Customer.Email != "" {
+					emailIndex[p.Customer.Email] = i // the last profile of an email, by id, wins
+				}
+			}
+		}
+		i, ok := emailIndex[email]
+		return i, ok
+	}
 	var byRecord map[record.RecordKey]int
 	profileOf := func(k record.RecordKey) (int, bool, error) {
 		if byRecord == nil {
+			index := make(map[string]int, len(profiles))
+			for i, p := range profiles {
+				index[p.ID] = i
+			}
 			byRecord = make(map[record.RecordKey]int, len(profiles))
 			if err := st.ScanMemberships(ctx, func(rec record.RecordKey, profile string) error {
 				if i, ok := index[profile]; ok {
@@ -63,7 +75,7 @@ func ForSegments(ctx context.Context, st Store, customerSource map[string]string
 			}
 		}
 		if !ok && o.Email != "" {
-			i, ok = emailIndex[strings.ToLower(o.Email)]
+			i, ok = emailOf(strings.ToLower(o.Email))
 		}
 		if ok {
 			profiles[i].Orders = append(profiles[i].Orders, o)
