@@ -18,7 +18,11 @@ import (
 // customer record, of its email) and sums the engagement metrics its records' customer ids carry.
 // customerSource maps each analytics source to the source whose customer ids it reports.
 func ForSegments(ctx context.Context, st Store, customerSource map[string]string) ([]segments.Profile, error) {
-	var profiles []segments.Profile
+	n, err := st.CountProfiles(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("count profiles: %w", err)
+	}
+	profiles := make([]segments.Profile, 0, n) // sized once: a million profiles are 450 MB
 	if err := st.ScanProfileInputs(ctx, func(p store.ProfileInput) error {
 		c, err := profileInput(ctx, st, p)
 		if err != nil {

@@ -34,3 +34,15 @@ func BenchmarkEvaluate100k(b *testing.B) { benchmarkEvaluate(b, (*Engine).Evalua
 
 // BenchmarkEvaluateMembers100k is the same without building Result.Facts.
 func BenchmarkEvaluateMembers100k(b *testing.B) { benchmarkEvaluate(b, (*Engine).EvaluateMembers) }
+
+// BenchmarkDecodeCustomer decodes one profile's stored segment input, as the segment stage does
+// for every profile of a run.
+func BenchmarkDecodeCustomer(b *testing.B) {
+	in := EncodeCustomer(nil, fullGolden())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeCustomer(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
