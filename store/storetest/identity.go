@@ -126,11 +126,15 @@ func testIdentity(t *testing.T, s store.Store) {
 		p3 := store.Profile{ID: "p3", Golden: customer("crm", "c", "c@x.io"), Members: 1}
 		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run3", Profiles: []store.Profile{
 			{ID: "p1", Golden: p1.Golden, Members: 3, SegmentInput: input}, p3}}))
-		var got []store.ProfileInput
-		require.NoError(t, s.ScanProfileInputs(ctx, func(p store.ProfileInput) error {
-			got = append(got, p)
-			return nil
-		}))
+		inputs := func() []store.ProfileInput {
+			var got []store.ProfileInput
+			require.NoError(t, s.ScanProfileInputs(ctx, func(p store.ProfileInput) error {
+				got = append(got, p)
+				return nil
+			}))
+			return got
+		}
+		got := inputs()
 		require.Len(t, got, 2)
 		require.Equal(t, "p1", got[0].ID)
 		require.Equal(t, input, got[0].Input, "the input comes back byte for byte")
@@ -144,29 +148,17 @@ func testIdentity(t *testing.T, s store.Store) {
 		require.NoError(t, err)
 		require.Nil(t, whole.SegmentInput, "whole-profile reads leave the input out, so a write-back clears it")
 		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run4", Profiles: []store.Profile{whole}}))
-		got = got[:0]
-		require.NoError(t, s.ScanProfileInputs(ctx, func(p store.ProfileInput) error {
-			got = append(got, p)
-			return nil
-		}))
+		got = inputs()
 		require.Nil(t, got[0].Input, "a profile written back without an input has none")
 		require.Equal(t, p1.Golden.Email, got[0].Golden.Email)
 		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run4", DeleteProfiles: []string{"p3"}}))
-		got = got[:0]
-		require.NoError(t, s.ScanProfileInputs(ctx, func(p store.ProfileInput) error {
-			got = append(got, p)
-			return nil
-		}))
+		got = inputs()
 		require.Len(t, got, 1, "a deleted profile's input goes with it")
 		require.Equal(t, "p1", got[0].ID)
 		// Written again with an input, it is read from the input again.
 		require.NoError(t, s.WriteIdentity(ctx, store.IdentityWrite{Run: "run5", Profiles: []store.Profile{
 			{ID: "p1", Golden: p1.Golden, Members: 3, SegmentInput: input}}}))
-		got = got[:0]
-		require.NoError(t, s.ScanProfileInputs(ctx, func(p store.ProfileInput) error {
-			got = append(got, p)
-			return nil
-		}))
+		got = inputs()
 		require.Len(t, got, 1)
 		require.Equal(t, input, got[0].Input)
 		require.Nil(t, got[0].Golden)
